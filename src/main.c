@@ -1,0 +1,292 @@
+/* main.c - the command line: 'concviz run', 'concviz check', and the bare
+ * 'concviz' (headless run of the default scenario until the TUI exists). */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/lang.h"
+#include "lang/strbuf.h"
+#include "scenario/builtin.h"
+#include "scenario/scenario.h"
+
+#ifndef CONCVIZ_VERSION
+#define CONCVIZ_VERSION "0.0.0"
+#endif
+
+/* Exit statuses of concviz itself (a program's own statuses pass through). */
+enum {
+    EXIT_OK = 0,
+    EXIT_PROGRAM_ERROR = 1,   /* uncaught exception in the program */
+    EXIT_USAGE = 2            /* usage error or invalid scenario */
+};
+
+/* Writes to stderr, flushing stdout first so the two interleave sanely. */
+static void err_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void err_printf(const char *fmt, ...) {
+    fflush(stdout);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
+/* Reports a usage error the GNU way and returns EXIT_USAGE. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+    fflush(stdout);
+    fputs("concviz: ", stderr);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'concviz --help' for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static void print_help(void) {
+    strbuf sb;
+    sb_init(&sb);
+    sb_puts(&sb,
+            "Usage: concviz [OPTION]\n"
+            "       concviz run [--seed N] SCENARIO\n"
+            "       concviz check SCENARIO...\n"
+            "\n"
+            "Run small Python concurrency programs on a simulated machine.\n"
+            "\n"
+            "Commands:\n"
+            "  (none)          run the built-in scenario '" SCENARIO_BUILTIN_DEFAULT "' headless\n"
+            "                  (the interactive view is not built yet)\n"
+            "  run SCENARIO    run a scenario; the program's output goes to stdout/stderr\n"
+            "  check SCENARIO...\n"
+            "                  load and compile scenarios without running them; print\n"
+            "                  every problem as FILE:LINE:COL: message\n"
+            "\n"
+            "Options:\n"
+            "  -s, --seed N    (run) seed for 'random', overriding the scenario's seed\n"
+            "  -h, --help      show this help and exit\n"
+            "      --version   show the version and exit\n"
+            "\n"
+            "SCENARIO is a YAML scenario file, a Python file (a name ending in .py; it\n"
+            "runs with the default machine), or the name of a built-in scenario:");
+    for (size_t i = 0; i < scenario_builtin_count(); i++) {
+        const char *name;
+        scenario_builtin_get(i, &name, NULL, NULL);
+        sb_printf(&sb, "%s %s", i ? "," : "", name);
+    }
+    sb_puts(&sb,
+            ".\nAny file whose name does not end in .py is read as YAML.\n"
+            "\n"
+            "Exit status:\n"
+            "  0    success\n"
+            "  N    the program called sys.exit(N)\n"
+            "  1    the program ended with an uncaught exception\n"
+            "  2    usage error, or an invalid scenario (bad YAML, a syntax error or\n"
+            "       a feature concviz does not support)\n");
+    fwrite(sb.data, 1, sb.len, stdout);
+    sb_free(&sb);
+}
+
+static void print_version(void) {
+    static const char text[] = "concviz " CONCVIZ_VERSION "\n";
+    fwrite(text, 1, sizeof text - 1, stdout);
+}
+
+/* lang_write_fn for the real terminal: fd 1 -> stdout, fd 2 -> stderr. */
+static void write_out(void *ctx, int fd, const char *text, size_t len) {
+    (void)ctx;
+    if (fd == 2) {
+        fflush(stdout);
+        fwrite(text, 1, len, stderr);
+    } else {
+        fwrite(text, 1, len, stdout);
+    }
+}
+
+/* Prints every problem, sorted by position, to stderr. */
+static void print_problems(scenario_diag *d) {
+    scenario_diag_sort(d);
+    strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < d->count; i++) {
+        sb_clear(&sb);
+        scenario_diag_format(d, i, &sb);
+        sb_putc(&sb, '\n');
+        fflush(stdout);
+        fwrite(sb.data, 1, sb.len, stderr);
+    }
+    if (d->dropped)
+        fprintf(stderr, "%s: %zu more problem%s not shown\n", d->filename ? d->filename : "concviz",
+                d->dropped, d->dropped == 1 ? "" : "s");
+    sb_free(&sb);
+}
+
+/* Loads and compiles one SCENARIO argument. Returns the program, or NULL
+ * after recording every problem in *d. */
+static lang_program *load_and_compile(const char *arg, scenario *sc, scenario_diag *d) {
+    int rc = scenario_load_arg(arg, sc, d);
+    if (!sc->program) return NULL;
+    lang_origin origin = {sc->filename, sc->program_line, sc->program_indent};
+    lang_error err;
+    memset(&err, 0, sizeof err);
+    lang_program *prog = lang_compile(sc->program, sc->program_len, &origin, &err);
+    if (!prog) {
+        scenario_diag_add(d, err.line > 0 ? err.line : 1, err.col > 0 ? err.col : 1, "%s",
+                          err.msg[0] ? err.msg : "the program does not compile");
+        return NULL;
+    }
+    if (rc != 0) {
+        lang_program_free(prog);
+        return NULL;
+    }
+    return prog;
+}
+
+/* Loads, compiles and runs one scenario; returns the exit status. */
+static int run_scenario(const char *arg, const uint64_t *seed) {
+    scenario sc;
+    scenario_diag d;
+    scenario_diag_init(&d);
+    lang_program *prog = load_and_compile(arg, &sc, &d);
+    int status;
+    if (!prog) {
+        print_problems(&d);
+        status = EXIT_USAGE;
+    } else {
+        lang_run_opts opts;
+        memset(&opts, 0, sizeof opts);
+        opts.seed = seed ? *seed : sc.seed;
+        opts.cores = sc.cores;
+        opts.write = write_out;
+        status = lang_run(prog, &opts);
+        fflush(stdout);
+        lang_program_free(prog);
+    }
+    scenario_free(&sc);
+    scenario_diag_fini(&d);
+    return status;
+}
+
+/* Handles a getopt_long failure ('?' or ':'), returning EXIT_USAGE. */
+static int option_error(const char *cmd, char *const argv[], int c) {
+    const char *word = argv[optind - 1];
+    if (c == ':') return usage_error("%s: option '%s' needs an argument", cmd, word);
+    if (optopt && !(word[0] == '-' && word[1] == '-'))
+        return usage_error("%s: unknown option '-%c'", cmd, optopt);
+    return usage_error("%s: unknown option '%s'", cmd, word);
+}
+
+static const struct option run_options[] = {
+    {"seed", required_argument, NULL, 's'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int cmd_run(int argc, char **argv) {
+    uint64_t seed = 0;
+    bool have_seed = false;
+    int c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":s:h", run_options, NULL)) != -1) {
+        switch (c) {
+        case 's': {
+            int64_t v;
+            if (!scenario_parse_int(optarg, 0, INT64_MAX, &v))
+                return usage_error("run: invalid seed '%s' (expected an integer from 0 to %lld)",
+                                   optarg, (long long)INT64_MAX);
+            seed = (uint64_t)v;
+            have_seed = true;
+            break;
+        }
+        case 'h': print_help(); return EXIT_OK;
+        default: return option_error("run", argv, c);
+        }
+    }
+    if (optind >= argc) return usage_error("run: missing SCENARIO operand");
+    if (argc - optind > 1) return usage_error("run: too many operands ('%s')", argv[optind + 1]);
+    return run_scenario(argv[optind], have_seed ? &seed : NULL);
+}
+
+static const struct option check_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int cmd_check(int argc, char **argv) {
+    int c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", check_options, NULL)) != -1) {
+        if (c == 'h') {
+            print_help();
+            return EXIT_OK;
+        }
+        return option_error("check", argv, c);
+    }
+    if (optind >= argc) return usage_error("check: missing SCENARIO operand");
+    int status = EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        scenario sc;
+        scenario_diag d;
+        scenario_diag_init(&d);
+        lang_program *prog = load_and_compile(argv[i], &sc, &d);
+        if (prog) {
+            printf("%s: ok\n", sc.filename);
+            lang_program_free(prog);
+        } else {
+            print_problems(&d);
+            status = EXIT_USAGE;
+        }
+        scenario_free(&sc);
+        scenario_diag_fini(&d);
+    }
+    fflush(stdout);
+    return status;
+}
+
+static const struct option main_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static bool has_suffix(const char *s, const char *suffix) {
+    size_t ls = strlen(s), lx = strlen(suffix);
+    return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+int main(int argc, char **argv) {
+    int c;
+    opterr = 0;
+    /* '+': stop at the command, whose own options are parsed by the command */
+    while ((c = getopt_long(argc, argv, "+:h", main_options, NULL)) != -1) {
+        switch (c) {
+        case 'h': print_help(); return EXIT_OK;
+        case 'V': print_version(); return EXIT_OK;
+        default: {
+            const char *word = argv[optind - 1];
+            if (optopt && !(word[0] == '-' && word[1] == '-'))
+                return usage_error("unknown option '-%c'", optopt);
+            return usage_error("unknown option '%s'", word);
+        }
+        }
+    }
+    if (optind >= argc) {
+        err_printf("concviz: the TUI is not built yet; running the default "
+                   "scenario '%s' headless\n",
+                   SCENARIO_BUILTIN_DEFAULT);
+        return run_scenario(SCENARIO_BUILTIN_DEFAULT, NULL);
+    }
+    const char *cmd = argv[optind];
+    int sub_argc = argc - optind;
+    char **sub_argv = argv + optind;
+    if (strcmp(cmd, "run") == 0) return cmd_run(sub_argc, sub_argv);
+    if (strcmp(cmd, "check") == 0) return cmd_check(sub_argc, sub_argv);
+    if (has_suffix(cmd, ".yaml") || has_suffix(cmd, ".yml") || has_suffix(cmd, ".py"))
+        return usage_error("unknown command '%s' (did you mean 'concviz run %s'?)", cmd, cmd);
+    return usage_error("unknown command '%s'", cmd);
+}
