@@ -1,0 +1,4 @@
+# sockets are outside the simulated machine
+import os
+import socket
+print(os.getpid())
