@@ -1,0 +1,240 @@
+/* value.h - the interpreter's values and heap objects.
+ *
+ * A value is a 16-byte tagged word: None, bools, ints (int64) and floats are
+ * unboxed; everything else points at a heap object. Objects belong to one
+ * interpreter heap (one simulated process) and are freed by its mark-and-sweep
+ * collector (gc.c), which runs only at safe points between bytecodes, so C
+ * code may hold unrooted objects for the duration of one builtin call.
+ * Objects flagged OBJ_PERMANENT (string constants of compiled code, shared by
+ * every process) are never collected; the program that made them frees them.
+ */
+#ifndef CONCVIZ_VALUE_H
+#define CONCVIZ_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum val_tag {
+    VT_UNDEF = 0, /* an unbound local, a missing argument, "no value" */
+    VT_NONE,
+    VT_BOOL,
+    VT_INT,
+    VT_FLOAT,
+    VT_OBJ
+} val_tag;
+
+typedef struct obj obj;
+
+typedef struct value {
+    uint32_t tag;
+    uint32_t spare;
+    union {
+        int64_t i;
+        double f;
+        obj *o;
+    } u;
+} value;
+
+typedef enum obj_kind {
+    OK_STR, OK_LIST, OK_TUPLE, OK_DICT, OK_FUNC, OK_NATIVE, OK_BOUND,
+    OK_CLASS, OK_INSTANCE, OK_CELL, OK_RANGE, OK_ITER, OK_MODULE, OK_SLICE,
+    OK_SUPER, OK_DICTVIEW, OK_PROPERTY, OK_KIND_COUNT
+} obj_kind;
+
+enum { OBJ_PERMANENT = 1 };
+
+struct obj {
+    obj *gc_next;
+    uint8_t kind;
+    uint8_t marked;
+    uint16_t flags;
+    uint32_t spare;  /* allocation sequence number: a deterministic id() */
+};
+
+typedef struct str_obj {
+    obj hdr;
+    size_t len;     /* bytes */
+    size_t nchars;  /* code points */
+    int64_t hash;   /* -1 until computed */
+    char data[];    /* len bytes + NUL */
+} str_obj;
+
+typedef struct list_obj {
+    obj hdr;
+    value *items;
+    size_t len, cap;
+} list_obj;
+
+typedef struct tuple_obj {
+    obj hdr;
+    size_t len;
+    value items[];
+} tuple_obj;
+
+typedef struct dict_entry {
+    value key;
+    value val;
+    int64_t hash;
+} dict_entry;
+
+/* Insertion-ordered hash table: entries in order (deleted ones have key
+ * VT_UNDEF), index holds positions into entries (-1 empty, -2 deleted). */
+typedef struct dict_obj {
+    obj hdr;
+    dict_entry *entries;
+    size_t nentries;   /* used slots of entries, including deleted */
+    size_t entries_cap;
+    size_t count;      /* live keys */
+    int32_t *index;
+    size_t index_cap;  /* power of two */
+} dict_obj;
+
+struct code_obj;
+typedef struct class_obj class_obj;
+
+typedef struct func_obj {
+    obj hdr;
+    const struct code_obj *co;
+    dict_obj *globals;
+    struct tuple_obj *defaults;   /* may be NULL */
+    dict_obj *kwdefaults;         /* may be NULL */
+    struct tuple_obj *closure;    /* cells for the free variables, may be NULL */
+    class_obj *owner;             /* class whose body defined it (for super()) */
+    struct str_obj *name;         /* __name__ */
+} func_obj;
+
+struct vm_thread;
+struct vm_args;
+struct strbuf;
+typedef enum vm_status {
+    VM_OK = 0,    /* a native returned its result */
+    VM_ERR,       /* an exception is pending on the thread */
+    VM_BLOCK,     /* the thread must wait; the engine completes the call later */
+    VM_TAILCALL,  /* the native asked the VM to call th->tail_callable with th->tail_args */
+    VM_YIELD,     /* vm_run: budget spent */
+    VM_DONE       /* vm_run: the thread's outermost frame returned */
+} vm_status;
+
+typedef vm_status (*vm_native_fn)(struct vm_thread *th, const struct vm_args *a, value *out);
+
+typedef struct native_obj {
+    obj hdr;
+    const char *name;     /* static */
+    vm_native_fn fn;
+    value data;           /* bound data passed as a->self when not a method call */
+    bool is_method;       /* looked up through a class: binds self */
+} native_obj;
+
+typedef struct bound_obj {
+    obj hdr;
+    value self;
+    value func;
+} bound_obj;
+
+/* Hooks for instances that carry native state (locks, threads, queues...). */
+typedef struct native_type {
+    const char *name;
+    void (*mark)(void *payload);   /* marks values the payload holds */
+    void (*free)(void *payload);
+    /* optional: the instance's repr when the class defines no __repr__ */
+    vm_status (*repr)(struct vm_thread *th, value self, struct strbuf *out);
+} native_type;
+
+struct class_obj {
+    obj hdr;
+    str_obj *name;
+    class_obj *base;      /* NULL only for 'object' */
+    dict_obj *dict;
+    int builtin_tag;      /* for builtin value types: val_tag or 100+obj_kind; -1 otherwise */
+    uint32_t flags;       /* CLS_* */
+    const str_obj *module_name; /* for repr of instances; may be NULL */
+};
+
+enum { CLS_EXCEPTION = 1, CLS_BUILTIN = 2 };
+
+typedef struct instance_obj {
+    obj hdr;
+    class_obj *cls;
+    dict_obj *dict;
+    const native_type *ntype; /* NULL unless native state is attached */
+    void *payload;
+} instance_obj;
+
+typedef struct cell_obj {
+    obj hdr;
+    value v;
+} cell_obj;
+
+typedef struct range_obj {
+    obj hdr;
+    int64_t start, stop, step;
+} range_obj;
+
+typedef enum iter_kind {
+    IT_SEQ,        /* list/tuple/str by index */
+    IT_RANGE,
+    IT_DICT,       /* over a dict: a = 0 keys, 1 values, 2 items */
+    IT_ENUMERATE,  /* seq = inner iterator, pos = counter */
+    IT_ZIP,        /* seq = tuple of iterators */
+    IT_REVERSED,   /* seq = list/tuple/str, pos counts down */
+    IT_MAP,        /* seq = tuple(func, iterators...) */
+    IT_FILTER,     /* seq = tuple(func, iterator) */
+    IT_CALLABLE    /* iter(callable, sentinel) */
+} iter_kind;
+
+typedef struct iter_obj {
+    obj hdr;
+    uint8_t kind;
+    uint8_t sub;      /* IT_DICT: 0 keys, 1 values, 2 items */
+    value seq;
+    int64_t pos, end, step;
+    value extra;      /* IT_CALLABLE: the sentinel */
+} iter_obj;
+
+typedef struct module_obj {
+    obj hdr;
+    str_obj *name;
+    dict_obj *dict;
+} module_obj;
+
+typedef struct slice_obj {
+    obj hdr;
+    value start, stop, step;
+} slice_obj;
+
+typedef struct super_obj {
+    obj hdr;
+    class_obj *start;   /* lookups begin at start->base */
+    value self;
+} super_obj;
+
+typedef struct dictview_obj {
+    obj hdr;
+    dict_obj *d;
+    int sub;            /* 0 keys, 1 values, 2 items */
+} dictview_obj;
+
+typedef struct property_obj {
+    obj hdr;
+    value fget, fset;
+} property_obj;
+
+/* ---- constructors of unboxed values ---- */
+static inline value v_undef(void) { value v = {VT_UNDEF, 0, {.i = 0}}; return v; }
+static inline value v_none(void) { value v = {VT_NONE, 0, {.i = 0}}; return v; }
+static inline value v_bool(bool b) { value v = {VT_BOOL, 0, {.i = b ? 1 : 0}}; return v; }
+static inline value v_int(int64_t i) { value v = {VT_INT, 0, {.i = i}}; return v; }
+static inline value v_float(double f) { value v = {VT_FLOAT, 0, {.f = f}}; return v; }
+static inline value v_obj(void *o) { value v = {VT_OBJ, 0, {.o = (obj *)o}}; return v; }
+
+static inline bool v_is_obj(value v, obj_kind k) { return v.tag == VT_OBJ && v.u.o->kind == k; }
+#define V_STR(v) ((str_obj *)(v).u.o)
+#define V_LIST(v) ((list_obj *)(v).u.o)
+#define V_TUPLE(v) ((tuple_obj *)(v).u.o)
+#define V_DICT(v) ((dict_obj *)(v).u.o)
+#define V_FUNC(v) ((func_obj *)(v).u.o)
+#define V_CLASS(v) ((class_obj *)(v).u.o)
+#define V_INST(v) ((instance_obj *)(v).u.o)
+
+#endif

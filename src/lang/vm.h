@@ -1,0 +1,197 @@
+/* vm.h - the interpreter: one `vm` per simulated process (its heap, modules
+ * and builtins), any number of `vm_thread`s running bytecode in it.
+ *
+ * A thread is data: its frames and value stack live in vm_thread, never on
+ * the C stack, so the engine can stop a thread in the middle of any call
+ * (VM_BLOCK) and resume it later with the call's result (vm_thread_resume).
+ */
+#ifndef CONCVIZ_VM_H
+#define CONCVIZ_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "code.h"
+#include "lang.h"
+#include "rng.h"
+#include "strbuf.h"
+#include "value.h"
+
+enum { VM_MAX_BLOCKS = 24, VM_MAX_DEPTH = 1000 };
+
+typedef struct vm_block {
+    uint32_t handler;  /* ip of the handler */
+    uint32_t sp;       /* stack depth (absolute index) to restore */
+    uint32_t hdepth;   /* handled-exception depth to restore */
+} vm_block;
+
+enum {
+    FRAME_INIT = 1,        /* an __init__ call: the result is init_self, and None is required */
+    FRAME_CLASS_BODY = 2,  /* a class body: on return build the class */
+    FRAME_NESTED = 4,      /* entered from C (vm_call): return to the C caller */
+    FRAME_DISCARD = 8      /* drop the return value (e.g. thread bootstrap) */
+};
+
+typedef struct vm_frame {
+    const code_obj *co;
+    func_obj *fn;            /* NULL for the module frame */
+    dict_obj *globals;
+    dict_obj *locals_dict;   /* module and class bodies */
+    uint32_t base;           /* stack index of local slot 0 */
+    uint32_t sp;             /* saved stack top (absolute index) */
+    uint32_t ip;
+    uint32_t hdepth;         /* handled-exception depth at entry */
+    uint16_t nblocks;
+    uint16_t flags;
+    value extra;             /* FRAME_INIT: the instance; FRAME_CLASS_BODY: tuple(name, bases) */
+    vm_block blocks[VM_MAX_BLOCKS];
+} vm_frame;
+
+/* Arguments of a call into native code. */
+typedef struct vm_args {
+    value self;        /* VT_UNDEF unless a method call or bound data */
+    value *pos;
+    int npos;
+    str_obj **kwnames;
+    value *kwvals;
+    int nkw;
+} vm_args;
+
+typedef struct vm vm;
+typedef struct vm_thread vm_thread;
+
+/* What a blocked thread waits for; interpreted by the engine. */
+typedef struct vm_wait {
+    int kind;          /* engine-defined; 0 = not waiting */
+    int64_t until_ns;  /* a deadline, or -1 */
+    void *object;      /* what it waits on */
+    value arg;
+} vm_wait;
+
+struct vm_thread {
+    vm *vm;
+    value *stack;
+    uint32_t stack_cap;
+    uint32_t sp;             /* current stack top while running natives */
+    vm_frame *frames;
+    uint32_t nframes, frames_cap;
+    value *handling;         /* stack of exceptions being handled (bare raise) */
+    uint32_t nhandling, handling_cap;
+    value exc;               /* the exception being raised (VT_UNDEF if none) */
+    int64_t now_ns;          /* this thread's virtual clock */
+    int64_t ticks;           /* bytecodes executed */
+    int64_t op_cost_ns;      /* virtual time per bytecode */
+    int nested;              /* depth of vm_call nesting from C */
+    value tail_callable;     /* VM_TAILCALL request */
+    value tail_args;         /* a tuple */
+    value result;            /* the module frame's result / thread result */
+    vm_wait wait;            /* set by a native returning VM_BLOCK */
+    void *owner;             /* the engine's thread record */
+    struct vm_thread *next;  /* all threads of this vm (for the collector) */
+    bool pending_raise;      /* resume by raising th->exc */
+    int id;
+};
+
+/* Interned names used by the VM itself. */
+typedef struct vm_names {
+    str_obj *init, *str, *repr, *name, *main, *args, *enter, *exit, *class_, *dict,
+            *module, *qualname, *code, *len, *eq, *lt, *hash, *call, *getitem, *setitem,
+            *contains, *bool_, *iter, *next, *run, *doc, *traceback, *new_, *code_attr;
+} vm_names;
+
+/* The builtin classes every process has. */
+typedef struct vm_classes {
+    class_obj *object, *type, *int_, *float_, *bool_, *str, *list, *tuple, *dict, *none,
+              *function, *builtin_function, *method, *range, *iterator, *module, *slice,
+              *cell, *super, *dictview, *property;
+    /* exceptions */
+    class_obj *BaseException, *SystemExit, *KeyboardInterrupt, *Exception, *StopIteration,
+              *ArithmeticError, *ZeroDivisionError, *OverflowError, *AssertionError,
+              *AttributeError, *LookupError, *IndexError, *KeyError, *NameError,
+              *UnboundLocalError, *RuntimeError, *RecursionError, *NotImplementedError,
+              *TypeError, *ValueError, *UnicodeError, *OSError, *TimeoutError, *ImportError,
+              *ModuleNotFoundError, *EOFError, *MemoryError, *SyntaxError, *BrokenPipeError,
+              *ConnectionError, *ProcessLookupError, *ChildProcessError, *FileNotFoundError,
+              *PermissionError, *InterruptedError, *BufferError, *FloatingPointError,
+              *GeneratorExit, *IndentationError;
+} vm_classes;
+
+struct vm {
+    const lang_program *prog;
+    obj *heap;                /* every collectable object */
+    size_t heap_bytes, gc_threshold;
+    uint32_t alloc_seq;       /* numbers objects in allocation order (see obj.spare) */
+    bool gc_requested;
+    dict_obj *builtins;
+    dict_obj *modules;        /* name -> module */
+    dict_obj *main_globals;
+    vm_names names;
+    vm_classes cls;
+    value none_str;           /* cached "None" etc. are not needed */
+    vm_thread *threads;
+    rng rng;
+    lang_write_fn write;
+    void *write_ctx;
+    int cores;
+    int pid, ppid;
+    uint64_t seed;            /* what random.seed(None) reseeds with */
+    int64_t switch_interval_ns; /* sys.setswitchinterval */
+    /* concviz.note(text): the engine records a caption (may be NULL) */
+    void (*note)(vm_thread *th, const char *text, size_t len);
+    /* imports of modules the engine provides (threading, queue, ...):
+       sets *out to VT_UNDEF when it does not know the name */
+    vm_status (*module_hook)(vm_thread *th, str_obj *name, value *out);
+    int64_t epoch_ns;         /* what time.time() returns at virtual t = 0 */
+    strbuf outbuf;            /* pending stdout text, flushed at newline / exit */
+    int exit_code;
+    bool exiting;
+    void *owner;              /* the engine's process record */
+};
+
+/* ---- the compiled program (lang.c) ---- */
+const code_obj *vm_program_module(const lang_program *p);
+const char *lang_program_source(const lang_program *p, size_t *len);
+const lang_origin *lang_program_origin(const lang_program *p);
+
+/* ---- life cycle ---- */
+vm *vm_new(const lang_program *prog, const lang_run_opts *opts);
+void vm_free(vm *m);
+vm_thread *vm_thread_new(vm *m);
+void vm_thread_free(vm_thread *th);
+/* Prepares th to run the program's module code as __main__ (name "__main__"). */
+void vm_thread_start_module(vm_thread *th, const char *module_name);
+/* Prepares th to run callable(*args) as its whole job. */
+void vm_thread_start_call(vm_thread *th, value callable, value args_tuple);
+/* Runs at most budget bytecodes. Returns VM_YIELD, VM_BLOCK, or VM_DONE
+ * (th->exc set if the thread ended with an uncaught exception). */
+vm_status vm_run(vm_thread *th, int64_t budget);
+/* Completes the call th blocked in: push result (or raise th->exc if err). */
+void vm_thread_resume(vm_thread *th, value result, bool err);
+
+/* ---- calling Python from C (runs to completion; blocking is an error) ---- */
+vm_status vm_call(vm_thread *th, value callable, value *args, int nargs, value *out);
+vm_status vm_call_kw(vm_thread *th, value callable, value *args, int nargs,
+                     str_obj **kwnames, value *kwvals, int nkw, value *out);
+
+/* ---- errors: each sets th->exc and returns VM_ERR ---- */
+vm_status vm_raise(vm_thread *th, class_obj *cls, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+vm_status vm_raise_value(vm_thread *th, value exc);
+/* A new exception instance of cls with args (msg) or () when msg is NULL. */
+value vm_exc_new(vm_thread *th, class_obj *cls, const char *msg);
+bool vm_exc_matches(vm *m, value exc, class_obj *cls);
+
+/* ---- the collector ---- */
+void *gc_alloc(vm *m, obj_kind kind, size_t size);
+void gc_collect(vm *m);
+void gc_mark_value(value v);
+void gc_free_all(vm *m);
+
+/* ---- time ---- */
+static inline int64_t vm_now(const vm_thread *th) { return th->now_ns; }
+
+/* ---- output ---- */
+void vm_write(vm *m, int fd, const char *s, size_t n);
+void vm_flush(vm *m);
+
+#endif
