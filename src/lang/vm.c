@@ -135,6 +135,7 @@ static vm_status push_frame(vm_thread *th, const code_obj *co, func_obj *fn, dic
     f->flags = 0;
     f->extra = v_undef();
     for (uint32_t i = 0; i < nslots; i++) th->stack[base + i] = v_undef();
+    th->sp = f->sp;
     *out = f;
     return VM_OK;
 }
@@ -494,8 +495,8 @@ static call_outcome dispatch_call(vm_thread *th, uint32_t cbase, value callable,
     if (oc == CALL_DONE) {
         th->stack[cbase] = result;
         th->sp = cbase + 1;
-    } else if (oc == CALL_BLOCK) {
-        th->sp = cbase;
+    } else if (oc != CALL_FRAME) {
+        th->sp = cbase; /* blocked or failed: the arguments are consumed */
     }
     return oc;
 }
