@@ -12,7 +12,8 @@
  *   expect    := { stdout?, exit?, verify? }
  *   DURATION  := NUMBER ( "ns" | "us" | "µs" | "ms" | "s" )?   (bare = seconds)
  *
- * Not accepted: aliases and anchors (billion laughs), several documents,
+ * Not accepted: aliases and anchors (billion laughs; the first of each is
+ * reported), several documents,
  * files over SCENARIO_MAX_FILE_BYTES, nesting over SCENARIO_MAX_DEPTH, more
  * than SCENARIO_MAX_NODES nodes, NUL bytes, invalid UTF-8. Every problem is
  * recorded with its 1-based line and column; validation goes on after a
@@ -300,6 +301,8 @@ typedef struct yreader {
     size_t nodes;
     bool broken;            /* parsing stopped (syntax error or a limit) */
     bool depth_reported;
+    bool anchor_reported;   /* anchors and aliases are reported once each */
+    bool alias_reported;
 } yreader;
 
 static void ynode_free(ynode *n) {
@@ -375,7 +378,8 @@ static bool yreader_next(yreader *r, yaml_event_t *ev) {
 }
 
 static void yreader_no_anchor(yreader *r, const yaml_char_t *anchor, yaml_mark_t at) {
-    if (!anchor) return;
+    if (!anchor || r->anchor_reported) return;
+    r->anchor_reported = true;
     strbuf sb;
     sb_init(&sb);
     quote_value(&sb, (const char *)anchor, strlen((const char *)anchor));
@@ -391,7 +395,8 @@ static void yreader_skip_collection(yreader *r) {
     while (level > 0 && yreader_next(r, &ev)) {
         if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) level++;
         else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) level--;
-        else if (ev.type == YAML_ALIAS_EVENT) {
+        else if (ev.type == YAML_ALIAS_EVENT && !r->alias_reported) {
+            r->alias_reported = true;
             scenario_diag_add(r->diag, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
                               "YAML aliases are not allowed in a scenario");
         }
@@ -413,9 +418,17 @@ static ynode *yreader_node(yreader *r, yaml_event_t *ev, int depth) {
         yaml_event_delete(ev);
         return n;
     case YAML_ALIAS_EVENT:
-        scenario_diag_add(r->diag, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
-                          "YAML aliases ('*%s') are not allowed in a scenario",
-                          (const char *)ev->data.alias.anchor);
+        if (!r->alias_reported) {
+            strbuf sb;
+            sb_init(&sb);
+            quote_value(&sb, (const char *)ev->data.alias.anchor,
+                        strlen((const char *)ev->data.alias.anchor));
+            scenario_diag_add(r->diag, (int)ev->start_mark.line + 1,
+                              (int)ev->start_mark.column + 1,
+                              "YAML aliases ('*%s') are not allowed in a scenario", sb.data);
+            sb_free(&sb);
+        }
+        r->alias_reported = true;
         n = ynode_new(r, YN_NULL, ev->start_mark, ev->end_mark);
         yaml_event_delete(ev);
         return n;
