@@ -142,19 +142,21 @@ static void ast_dump_float(double v, strbuf *out) {
     if (!has_mark) sb_puts(out, ".0");
 }
 
-static void ast_dump_list(const ast_list *l, strbuf *out) {
+static void ast_dump_rec(const ast_node *n, strbuf *out, int pos);
+
+static void ast_dump_list(const ast_list *l, strbuf *out, int pos) {
     for (int i = 0; i < l->n; i++) {
         sb_putc(out, ' ');
-        ast_dump(l->items[i], out);
+        ast_dump_rec(l->items[i], out, pos);
     }
 }
 
 /* A statement list: [S S ...]. */
-static void ast_dump_block(const ast_list *l, strbuf *out) {
+static void ast_dump_block(const ast_list *l, strbuf *out, int pos) {
     sb_putc(out, '[');
     for (int i = 0; i < l->n; i++) {
         if (i) sb_putc(out, ' ');
-        ast_dump(l->items[i], out);
+        ast_dump_rec(l->items[i], out, pos);
     }
     sb_putc(out, ']');
 }
@@ -165,13 +167,13 @@ static void ast_dump_name_str(const ast_str *s, strbuf *out) {
 }
 
 static void ast_dump_param(const ast_str *name, const ast_node *def, const char *prefix,
-                           strbuf *out) {
+                           strbuf *out, int pos) {
     sb_putc(out, ' ');
     if (def) {
         sb_puts(out, "(= ");
         ast_dump_name_str(name, out);
         sb_putc(out, ' ');
-        ast_dump(def, out);
+        ast_dump_rec(def, out, pos);
         sb_putc(out, ')');
     } else {
         sb_puts(out, prefix);
@@ -179,12 +181,12 @@ static void ast_dump_param(const ast_str *name, const ast_node *def, const char 
     }
 }
 
-static void ast_dump_args(const ast_args *a, strbuf *out) {
+static void ast_dump_args(const ast_args *a, strbuf *out, int pos) {
     sb_puts(out, "(args");
     int first_default = a->nnames - a->defaults.n;
     for (int i = 0; i < a->nnames; i++)
         ast_dump_param(&a->names[i], i >= first_default ? a->defaults.items[i - first_default] : NULL,
-                       "", out);
+                       "", out, pos);
     if (a->vararg.s) {
         sb_puts(out, " *");
         ast_dump_name_str(&a->vararg, out);
@@ -192,7 +194,7 @@ static void ast_dump_args(const ast_args *a, strbuf *out) {
         sb_puts(out, " *");
     }
     for (int i = 0; i < a->nkwonly; i++)
-        ast_dump_param(&a->kwonly[i], a->kwdefaults ? a->kwdefaults[i] : NULL, "", out);
+        ast_dump_param(&a->kwonly[i], a->kwdefaults ? a->kwdefaults[i] : NULL, "", out, pos);
     if (a->kwarg.s) {
         sb_puts(out, " **");
         ast_dump_name_str(&a->kwarg, out);
@@ -200,14 +202,44 @@ static void ast_dump_args(const ast_args *a, strbuf *out) {
     sb_putc(out, ')');
 }
 
-static void ast_dump_decorators(const ast_list *d, strbuf *out) {
+static void ast_dump_decorators(const ast_list *d, strbuf *out, int pos) {
     if (!d->n) return;
     sb_puts(out, " (@");
-    ast_dump_list(d, out);
+    ast_dump_list(d, out, pos);
     sb_putc(out, ')');
 }
 
-void ast_dump(const ast_node *n, strbuf *out) {
+void ast_dump(const ast_node *n, strbuf *out) { ast_dump_rec(n, out, 0); }
+
+void ast_dump_positions(const ast_node *n, strbuf *out) { ast_dump_rec(n, out, 1); }
+
+/* Inserts "@line:col" after the head of the node printed from out[start]:
+ * after "(kind", or after a whole atom. */
+static void ast_dump_mark(const ast_node *n, strbuf *out, size_t start) {
+    char mark[32];
+    size_t at = out->len;
+    if (out->data[start] == '(') {
+        at = start + 1;
+        while (at < out->len && out->data[at] != ' ' && out->data[at] != ')') at++;
+    }
+    int len = snprintf(mark, sizeof mark, "@%d:%d", n->line, n->col);
+    size_t m = (size_t)len;
+    sb_reserve(out, m);
+    memmove(out->data + at + m, out->data + at, out->len - at + 1);
+    memcpy(out->data + at, mark, m);
+    out->len += m;
+}
+
+static void ast_dump_rec(const ast_node *n, strbuf *out, int pos) {
+    size_t start = out->len;
+    /* pos: 0 plain, 1 marked, 2 this node unmarked, 3 unmarked f-string part */
+    if (pos == 1 && n && n->kind != AST_WITHITEM && n->kind != AST_COMPREHENSION &&
+        n->kind != AST_MODULE) {
+        ast_dump_rec(n, out, 2);
+        ast_dump_mark(n, out, start);
+        return;
+    }
+    if (pos >= 2) pos = 1;
     if (!n) {
         sb_puts(out, "()");
         return;
@@ -222,22 +254,25 @@ void ast_dump(const ast_node *n, strbuf *out) {
     case AST_FALSE: sb_puts(out, "False"); break;
     case AST_FSTRING:
         sb_puts(out, "(f");
-        ast_dump_list(&n->u.fstring.parts, out);
+        for (int i = 0; i < n->u.fstring.parts.n; i++) {
+            sb_putc(out, ' ');
+            ast_dump_rec(n->u.fstring.parts.items[i], out, pos ? 3 : 0);
+        }
         sb_putc(out, ')');
         break;
     case AST_FORMATTED:
         sb_puts(out, "(fmt ");
-        ast_dump(n->u.formatted.value, out);
+        ast_dump_rec(n->u.formatted.value, out, pos);
         if (n->u.formatted.conversion) sb_printf(out, " !%c", n->u.formatted.conversion);
         if (n->u.formatted.spec) {
             sb_putc(out, ' ');
-            ast_dump(n->u.formatted.spec, out);
+            ast_dump_rec(n->u.formatted.spec, out, pos ? 3 : 0);
         }
         sb_putc(out, ')');
         break;
     case AST_TUPLE: case AST_LIST: case AST_SET:
         sb_puts(out, n->kind == AST_TUPLE ? "(tuple" : n->kind == AST_LIST ? "(list" : "(set");
-        ast_dump_list(&n->u.seq.elts, out);
+        ast_dump_list(&n->u.seq.elts, out, pos);
         sb_putc(out, ')');
         break;
     case AST_DICT:
@@ -245,63 +280,63 @@ void ast_dump(const ast_node *n, strbuf *out) {
         for (int i = 0; i < n->u.dict.keys.n && i < n->u.dict.values.n; i++) {
             sb_puts(out, " (");
             if (n->u.dict.keys.items[i]) {
-                ast_dump(n->u.dict.keys.items[i], out);
+                ast_dump_rec(n->u.dict.keys.items[i], out, pos);
                 sb_putc(out, ' ');
             } else {
                 sb_puts(out, "** ");
             }
-            ast_dump(n->u.dict.values.items[i], out);
+            ast_dump_rec(n->u.dict.values.items[i], out, pos);
             sb_putc(out, ')');
         }
         sb_putc(out, ')');
         break;
     case AST_BINOP:
         sb_printf(out, "(%s ", ast_binop_names[n->u.binop.op]);
-        ast_dump(n->u.binop.left, out);
+        ast_dump_rec(n->u.binop.left, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.binop.right, out);
+        ast_dump_rec(n->u.binop.right, out, pos);
         sb_putc(out, ')');
         break;
     case AST_UNARYOP:
         sb_printf(out, "(%s ", ast_unary_names[n->u.unary.op]);
-        ast_dump(n->u.unary.operand, out);
+        ast_dump_rec(n->u.unary.operand, out, pos);
         sb_putc(out, ')');
         break;
     case AST_BOOLOP:
         sb_puts(out, n->u.boolop.is_and ? "(and" : "(or");
-        ast_dump_list(&n->u.boolop.values, out);
+        ast_dump_list(&n->u.boolop.values, out, pos);
         sb_putc(out, ')');
         break;
     case AST_COMPARE:
         sb_puts(out, "(cmp ");
-        ast_dump(n->u.compare.left, out);
+        ast_dump_rec(n->u.compare.left, out, pos);
         for (int i = 0; i < n->u.compare.comparators.n; i++) {
             sb_printf(out, " %s ", ast_cmp_names[n->u.compare.ops[i]]);
-            ast_dump(n->u.compare.comparators.items[i], out);
+            ast_dump_rec(n->u.compare.comparators.items[i], out, pos);
         }
         sb_putc(out, ')');
         break;
     case AST_IFEXP:
         sb_puts(out, "(ifexp ");
-        ast_dump(n->u.ifexp.test, out);
+        ast_dump_rec(n->u.ifexp.test, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.ifexp.body, out);
+        ast_dump_rec(n->u.ifexp.body, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.ifexp.orelse, out);
+        ast_dump_rec(n->u.ifexp.orelse, out, pos);
         sb_putc(out, ')');
         break;
     case AST_LAMBDA:
         sb_puts(out, "(lambda ");
-        ast_dump_args(&n->u.lambda.args, out);
+        ast_dump_args(&n->u.lambda.args, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.lambda.body, out);
+        ast_dump_rec(n->u.lambda.body, out, pos);
         sb_putc(out, ')');
         break;
     case AST_CALL:
         sb_puts(out, "(call ");
-        ast_dump(n->u.call.func, out);
-        ast_dump_list(&n->u.call.args, out);
-        ast_dump_list(&n->u.call.keywords, out);
+        ast_dump_rec(n->u.call.func, out, pos);
+        ast_dump_list(&n->u.call.args, out, pos);
+        ast_dump_list(&n->u.call.keywords, out, pos);
         sb_putc(out, ')');
         break;
     case AST_KEYWORD:
@@ -312,61 +347,61 @@ void ast_dump(const ast_node *n, strbuf *out) {
         } else {
             sb_puts(out, "(** ");
         }
-        ast_dump(n->u.keyword.value, out);
+        ast_dump_rec(n->u.keyword.value, out, pos);
         sb_putc(out, ')');
         break;
     case AST_STARRED:
         sb_puts(out, "(* ");
-        ast_dump(n->u.starred.value, out);
+        ast_dump_rec(n->u.starred.value, out, pos);
         sb_putc(out, ')');
         break;
     case AST_ATTRIBUTE:
         sb_puts(out, "(. ");
-        ast_dump(n->u.attribute.value, out);
+        ast_dump_rec(n->u.attribute.value, out, pos);
         sb_putc(out, ' ');
         ast_dump_name_str(&n->u.attribute.attr, out);
         sb_putc(out, ')');
         break;
     case AST_SUBSCRIPT:
         sb_puts(out, "(sub ");
-        ast_dump(n->u.subscript.value, out);
+        ast_dump_rec(n->u.subscript.value, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.subscript.index, out);
+        ast_dump_rec(n->u.subscript.index, out, pos);
         sb_putc(out, ')');
         break;
     case AST_SLICE:
         sb_puts(out, "(slice ");
-        ast_dump(n->u.slice.lower, out);
+        ast_dump_rec(n->u.slice.lower, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.slice.upper, out);
+        ast_dump_rec(n->u.slice.upper, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.slice.step, out);
+        ast_dump_rec(n->u.slice.step, out, pos);
         sb_putc(out, ')');
         break;
     case AST_LISTCOMP: case AST_GENEXP: case AST_SETCOMP: case AST_DICTCOMP:
         sb_puts(out, n->kind == AST_LISTCOMP ? "(listcomp " : n->kind == AST_GENEXP ? "(genexp "
                      : n->kind == AST_SETCOMP ? "(setcomp " : "(dictcomp ");
         if (n->kind == AST_DICTCOMP) {
-            ast_dump(n->u.comp.key, out);
+            ast_dump_rec(n->u.comp.key, out, pos);
             sb_putc(out, ' ');
         }
-        ast_dump(n->u.comp.elt, out);
-        ast_dump_list(&n->u.comp.generators, out);
+        ast_dump_rec(n->u.comp.elt, out, pos);
+        ast_dump_list(&n->u.comp.generators, out, pos);
         sb_putc(out, ')');
         break;
     case AST_COMPREHENSION:
         sb_puts(out, "(comp ");
-        ast_dump(n->u.comprehension.target, out);
+        ast_dump_rec(n->u.comprehension.target, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.comprehension.iter, out);
-        ast_dump_list(&n->u.comprehension.ifs, out);
+        ast_dump_rec(n->u.comprehension.iter, out, pos);
+        ast_dump_list(&n->u.comprehension.ifs, out, pos);
         sb_putc(out, ')');
         break;
     case AST_YIELD: case AST_AWAIT:
         sb_puts(out, n->kind == AST_YIELD ? "(yield" : "(await");
         if (n->u.yield.value) {
             sb_putc(out, ' ');
-            ast_dump(n->u.yield.value, out);
+            ast_dump_rec(n->u.yield.value, out, pos);
         }
         sb_putc(out, ')');
         break;
@@ -374,63 +409,63 @@ void ast_dump(const ast_node *n, strbuf *out) {
         sb_puts(out, "(:= ");
         ast_dump_name_str(&n->u.keyword.name, out);
         sb_putc(out, ' ');
-        ast_dump(n->u.keyword.value, out);
+        ast_dump_rec(n->u.keyword.value, out, pos);
         sb_putc(out, ')');
         break;
 
     case AST_EXPR_STMT:
         sb_puts(out, "(expr ");
-        ast_dump(n->u.expr_stmt.value, out);
+        ast_dump_rec(n->u.expr_stmt.value, out, pos);
         sb_putc(out, ')');
         break;
     case AST_ASSIGN:
         sb_puts(out, "(=");
-        ast_dump_list(&n->u.assign.targets, out);
+        ast_dump_list(&n->u.assign.targets, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.assign.value, out);
+        ast_dump_rec(n->u.assign.value, out, pos);
         sb_putc(out, ')');
         break;
     case AST_AUGASSIGN:
         sb_printf(out, "(%s= ", ast_binop_names[n->u.augassign.op]);
-        ast_dump(n->u.augassign.target, out);
+        ast_dump_rec(n->u.augassign.target, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.augassign.value, out);
+        ast_dump_rec(n->u.augassign.value, out, pos);
         sb_putc(out, ')');
         break;
     case AST_ANNASSIGN:
         sb_puts(out, "(ann ");
-        ast_dump(n->u.annassign.target, out);
+        ast_dump_rec(n->u.annassign.target, out, pos);
         sb_putc(out, ' ');
-        ast_dump(n->u.annassign.annotation, out);
+        ast_dump_rec(n->u.annassign.annotation, out, pos);
         if (n->u.annassign.value) {
             sb_putc(out, ' ');
-            ast_dump(n->u.annassign.value, out);
+            ast_dump_rec(n->u.annassign.value, out, pos);
         }
         sb_putc(out, ')');
         break;
     case AST_IF:
         sb_puts(out, "(if ");
-        ast_dump(n->u.if_.test, out);
+        ast_dump_rec(n->u.if_.test, out, pos);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.if_.body, out);
+        ast_dump_block(&n->u.if_.body, out, pos);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.if_.orelse, out);
+        ast_dump_block(&n->u.if_.orelse, out, pos);
         sb_putc(out, ')');
         break;
     case AST_WHILE: case AST_FOR:
         if (n->kind == AST_WHILE) {
             sb_puts(out, "(while ");
-            ast_dump(n->u.loop.test, out);
+            ast_dump_rec(n->u.loop.test, out, pos);
         } else {
             sb_puts(out, "(for ");
-            ast_dump(n->u.loop.target, out);
+            ast_dump_rec(n->u.loop.target, out, pos);
             sb_putc(out, ' ');
-            ast_dump(n->u.loop.iter, out);
+            ast_dump_rec(n->u.loop.iter, out, pos);
         }
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.loop.body, out);
+        ast_dump_block(&n->u.loop.body, out, pos);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.loop.orelse, out);
+        ast_dump_block(&n->u.loop.orelse, out, pos);
         sb_putc(out, ')');
         break;
     case AST_BREAK: sb_puts(out, "break"); break;
@@ -440,7 +475,7 @@ void ast_dump(const ast_node *n, strbuf *out) {
         sb_puts(out, "(return");
         if (n->u.ret.value) {
             sb_putc(out, ' ');
-            ast_dump(n->u.ret.value, out);
+            ast_dump_rec(n->u.ret.value, out, pos);
         }
         sb_putc(out, ')');
         break;
@@ -448,10 +483,10 @@ void ast_dump(const ast_node *n, strbuf *out) {
         sb_puts(out, n->u.funcdef.is_async ? "(async-def " : "(def ");
         ast_dump_name_str(&n->u.funcdef.name, out);
         sb_putc(out, ' ');
-        ast_dump_args(&n->u.funcdef.args, out);
+        ast_dump_args(&n->u.funcdef.args, out, pos);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.funcdef.body, out);
-        ast_dump_decorators(&n->u.funcdef.decorators, out);
+        ast_dump_block(&n->u.funcdef.body, out, pos);
+        ast_dump_decorators(&n->u.funcdef.decorators, out, pos);
         sb_putc(out, ')');
         break;
     case AST_CLASSDEF:
@@ -460,71 +495,71 @@ void ast_dump(const ast_node *n, strbuf *out) {
         sb_puts(out, " (");
         for (int i = 0; i < n->u.classdef.bases.n; i++) {
             if (i) sb_putc(out, ' ');
-            ast_dump(n->u.classdef.bases.items[i], out);
+            ast_dump_rec(n->u.classdef.bases.items[i], out, pos);
         }
         for (int i = 0; i < n->u.classdef.keywords.n; i++) {
             if (i || n->u.classdef.bases.n) sb_putc(out, ' ');
-            ast_dump(n->u.classdef.keywords.items[i], out);
+            ast_dump_rec(n->u.classdef.keywords.items[i], out, pos);
         }
         sb_puts(out, ") ");
-        ast_dump_block(&n->u.classdef.body, out);
-        ast_dump_decorators(&n->u.classdef.decorators, out);
+        ast_dump_block(&n->u.classdef.body, out, pos);
+        ast_dump_decorators(&n->u.classdef.decorators, out, pos);
         sb_putc(out, ')');
         break;
     case AST_TRY:
         sb_puts(out, "(try ");
-        ast_dump_block(&n->u.try_.body, out);
+        ast_dump_block(&n->u.try_.body, out, pos);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.try_.handlers, out);
+        ast_dump_block(&n->u.try_.handlers, out, pos);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.try_.orelse, out);
+        ast_dump_block(&n->u.try_.orelse, out, pos);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.try_.finalbody, out);
+        ast_dump_block(&n->u.try_.finalbody, out, pos);
         sb_putc(out, ')');
         break;
     case AST_EXCEPTHANDLER:
         sb_puts(out, "(except ");
-        ast_dump(n->u.handler.type, out);
+        ast_dump_rec(n->u.handler.type, out, pos);
         sb_putc(out, ' ');
         ast_dump_name_str(&n->u.handler.name, out);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.handler.body, out);
+        ast_dump_block(&n->u.handler.body, out, pos);
         sb_putc(out, ')');
         break;
     case AST_RAISE:
         sb_puts(out, "(raise");
         if (n->u.raise.exc) {
             sb_putc(out, ' ');
-            ast_dump(n->u.raise.exc, out);
+            ast_dump_rec(n->u.raise.exc, out, pos);
         }
         if (n->u.raise.cause) {
             sb_puts(out, " from ");
-            ast_dump(n->u.raise.cause, out);
+            ast_dump_rec(n->u.raise.cause, out, pos);
         }
         sb_putc(out, ')');
         break;
     case AST_ASSERT:
         sb_puts(out, "(assert ");
-        ast_dump(n->u.assert_.test, out);
+        ast_dump_rec(n->u.assert_.test, out, pos);
         if (n->u.assert_.msg) {
             sb_putc(out, ' ');
-            ast_dump(n->u.assert_.msg, out);
+            ast_dump_rec(n->u.assert_.msg, out, pos);
         }
         sb_putc(out, ')');
         break;
     case AST_WITH:
         sb_puts(out, n->u.with.is_async ? "(async-with" : "(with");
-        ast_dump_list(&n->u.with.items, out);
+        ast_dump_list(&n->u.with.items, out, pos);
         sb_putc(out, ' ');
-        ast_dump_block(&n->u.with.body, out);
+        ast_dump_block(&n->u.with.body, out, pos);
         sb_putc(out, ')');
         break;
     case AST_WITHITEM:
         sb_puts(out, "(item ");
-        ast_dump(n->u.withitem.context_expr, out);
+        ast_dump_rec(n->u.withitem.context_expr, out, pos);
         if (n->u.withitem.optional_vars) {
             sb_putc(out, ' ');
-            ast_dump(n->u.withitem.optional_vars, out);
+            ast_dump_rec(n->u.withitem.optional_vars, out, pos);
         }
         sb_putc(out, ')');
         break;
@@ -538,14 +573,14 @@ void ast_dump(const ast_node *n, strbuf *out) {
         break;
     case AST_IMPORT:
         sb_puts(out, "(import");
-        ast_dump_list(&n->u.import.names, out);
+        ast_dump_list(&n->u.import.names, out, pos);
         sb_putc(out, ')');
         break;
     case AST_IMPORTFROM:
         sb_puts(out, "(from ");
         for (int i = 0; i < n->u.import.level; i++) sb_putc(out, '.');
         if (n->u.import.module.s) sb_append(out, n->u.import.module.s, n->u.import.module.len);
-        ast_dump_list(&n->u.import.names, out);
+        ast_dump_list(&n->u.import.names, out, pos);
         sb_putc(out, ')');
         break;
     case AST_ALIAS:
@@ -561,12 +596,12 @@ void ast_dump(const ast_node *n, strbuf *out) {
         break;
     case AST_DEL:
         sb_puts(out, "(del");
-        ast_dump_list(&n->u.del.targets, out);
+        ast_dump_list(&n->u.del.targets, out, pos);
         sb_putc(out, ')');
         break;
     case AST_MODULE:
         sb_puts(out, "(module");
-        ast_dump_list(&n->u.module.body, out);
+        ast_dump_list(&n->u.module.body, out, pos);
         sb_putc(out, ')');
         break;
     default:

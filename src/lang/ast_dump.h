@@ -38,4 +38,9 @@
 /* Appends the S-expression of n (NULL prints as "()") to out. */
 void ast_dump(const ast_node *n, strbuf *out);
 
+/* The same with each node's start appended to its head: (call@3:5 f@3:5 x@3:7).
+ * Comprehension clauses, with-items and the parts of an f-string carry no
+ * position here (CPython does not give them one). */
+void ast_dump_positions(const ast_node *n, strbuf *out);
+
 #endif

@@ -55,10 +55,14 @@ typedef struct parser {
     lex_error main_lexerr;      /* ... and its error */
     parse_error *err;
     int err_from_lexer;         /* err is main_lexerr, reached by the parser */
+    int generic_pending;        /* the error being raised is a generic "invalid syntax" */
+    int err_generic;            /* err is generic: speculative parses may roll it back */
+    int no_override;            /* err must not be replaced by a later tokenizer error */
     jmp_buf *jb;
     int depth;
     int fstring;                /* >0 inside an f-string replacement field */
-    int no_invalid;             /* >0 in speculative parses: no error heuristics */
+    int no_invalid;             /* >0: no error heuristics (dictionary keys) */
+    int skip_checks_once;       /* the next expression skips its own heuristics */
     int prev_line, prev_col;    /* end of the last consumed token */
     int far, far_line;          /* furthest token index looked at, and its line */
     lex_token **owned;          /* token arrays to free at the end */
@@ -85,6 +89,8 @@ static void parse_statement(parser *p, ast_list *body);
 /* Records the error (prefixed inside f-string fields) and unwinds. */
 static _Noreturn void parse_raise(parser *p, const char *kind, int line, int col, const char *msg) {
     strbuf sb;
+    p->err_generic = p->generic_pending;
+    p->generic_pending = 0;
     sb_init(&sb);
     if (p->fstring && strncmp(msg, "f-string", 8) != 0) sb_puts(&sb, "f-string: ");
     sb_puts(&sb, msg);
@@ -190,6 +196,9 @@ static int parse_accept(parser *p, lex_kind k) {
 static _Noreturn void parse_fail_here(parser *p) {
     parse_peek(p);
     const lex_token *t = &p->toks[p->far > p->pos ? p->far : p->pos];
+    p->generic_pending = 1;
+    /* CPython does not look for tokenizer errors further on after these two */
+    p->no_override = t->kind == LEX_INDENT || t->kind == LEX_DEDENT;
     if (t->kind == LEX_INDENT) parse_fail_indent(p, t, "unexpected indent");
     if (t->kind == LEX_DEDENT) parse_fail_indent(p, t, "unexpected unindent");
     parse_fail_tok(p, t, "invalid syntax");
@@ -260,30 +269,36 @@ static void parse_restore(parser *p, const parse_state *s) {
     p->toks = s->toks; p->ntok = s->ntok; p->pos = s->pos; p->lexerr = s->lexerr;
     p->depth = s->depth; p->fstring = s->fstring; p->no_invalid = s->no_invalid;
     p->prev_line = s->prev_line; p->prev_col = s->prev_col; p->err_from_lexer = s->err_from_lexer;
-    p->sbused = s->sbused; p->far = s->far; p->far_line = s->far_line;
+    p->sbused = s->sbused; p->far = s->far; /* far_line is never rolled back */
 }
 
-/* Runs fn with errors caught and error heuristics off. Returns 1 if it
- * succeeded; the parser then stays where fn left it when 'keep' is set, and
- * is rewound otherwise. On failure it is always rewound. */
-static int parse_attempt(parser *p, parse_fn fn, void *ctx, int keep) {
+/* Runs fn speculatively. Returns 1 if it succeeded; the parser then stays
+ * where fn left it with ATTEMPT_KEEP, and is rewound otherwise. A generic
+ * failure ("invalid syntax") is rolled back and 0 returned; any specific
+ * error (including tokenizer errors) propagates, as an error raised by a
+ * rule of CPython's error pass ends the parse. */
+enum { ATTEMPT_KEEP = 1, ATTEMPT_KEEP_FAR = 2 };
+
+static int parse_attempt(parser *p, parse_fn fn, void *ctx, int flags) {
     jmp_buf jb;
     jmp_buf *outer = p->jb;
     parse_state saved;
     parse_error saved_err = *p->err;
     parse_save(p, &saved);
     p->jb = &jb;
-    p->no_invalid++;
     if (setjmp(jb) == 0) {
         fn(p, ctx);
         p->jb = outer;
-        p->no_invalid = saved.no_invalid;
-        if (!keep) parse_restore(p, &saved);
+        if (!(flags & ATTEMPT_KEEP)) parse_restore(p, &saved);
         return 1;
     }
     p->jb = outer;
+    if (!p->err_generic) longjmp(*outer, 1);
+    int far = p->far;
     parse_restore(p, &saved);
+    if (flags & ATTEMPT_KEEP_FAR) p->far = far;
     *p->err = saved_err;
+    p->no_override = 0;
     return 0;
 }
 
@@ -431,6 +446,29 @@ static void parse_try_expression(parser *p, void *ctx) {
     (void)parse_expression(p);
 }
 
+/* CPython's expression_without_invalid: no heuristics at the top level. */
+static void parse_try_expression_plain(parser *p, void *ctx) {
+    (void)ctx;
+    p->skip_checks_once = 1;
+    (void)parse_expression(p);
+}
+
+static void parse_comp_for(parser *p, ast_list *gens);
+
+static void parse_try_comp_for(parser *p, void *ctx) {
+    ast_list gens = {0};
+    (void)ctx;
+    parse_comp_for(p, &gens);
+}
+
+/* Fails with msg at (line, col) after trying to read the comprehension
+ * clauses that follow, as CPython's error rules do (so that a tokenizer
+ * error after them wins). */
+static _Noreturn void parse_fail_comp(parser *p, int line, int col, const char *msg) {
+    if (!parse_attempt(p, parse_try_comp_for, NULL, 0)) parse_fail_here(p);
+    parse_fail_at(p, line, col, "%s", msg);
+}
+
 static void parse_try_star_expressions(parser *p, void *ctx) {
     (void)ctx;
     (void)parse_star_expressions(p);
@@ -445,7 +483,7 @@ static void parse_eq_confusion(parser *p, const ast_node *e, int start) {
     parse_state s;
     parse_save(p, &s);
     parse_advance(p);
-    int ok = parse_attempt(p, parse_try_bitor, NULL, 1);
+    int ok = parse_attempt(p, parse_try_bitor, NULL, ATTEMPT_KEEP);
     lex_kind next = ok ? p->toks[p->pos].kind : LEX_EQUAL;
     parse_restore(p, &s);
     if (next == LEX_EQUAL || next == LEX_COLONEQUAL) return;
@@ -470,25 +508,36 @@ static int parse_is_soft_keyword(const parser *p, const lex_token *t) {
  * (from token 'start') is directly followed by the start of another one. */
 static void parse_juxtaposed(parser *p, const ast_node *a, int start) {
     const lex_token *first = &p->toks[start];
-    int legacy = a->kind == AST_NAME && p->pos == start + 1 &&
-                 (parse_tok_is(p, first, "print") || parse_tok_is(p, first, "exec"));
-    if (legacy) {
-        if (p->toks[p->pos].kind != LEX_LPAR && parse_attempt(p, parse_try_star_expressions, NULL, 0))
-            parse_fail_node(p, a, "Missing parentheses in call to '%s'. Did you mean %s(...)?",
-                            a->u.name.id.s, a->u.name.id.s);
-        return;
+    int is_name = a->kind == AST_NAME && p->pos == start + 1;
+    int legacy = is_name && (parse_tok_is(p, first, "print") || parse_tok_is(p, first, "exec"));
+    /* invalid_expression: a=disjunction b=expression_without_invalid */
+    if (a->kind != AST_IFEXP && a->kind != AST_LAMBDA &&
+        !(first->kind == LEX_NAME &&
+          (p->toks[start + 1].kind == LEX_STRING || parse_is_soft_keyword(p, first)))) {
+        parse_state s;
+        parse_save(p, &s);
+        int level = -1;
+        if (parse_attempt(p, parse_try_expression_plain, NULL, ATTEMPT_KEEP)) {
+            level = p->toks[p->pos - 1].level;
+            parse_restore(p, &s);
+        } else {
+            /* a PEG parser falls back to a lone atom: 'f(a b(*c=1))' */
+            switch (p->toks[p->pos].kind) {
+            case LEX_NAME: case LEX_INT: case LEX_FLOAT: case LEX_STRING: case LEX_KW_NONE:
+            case LEX_KW_TRUE: case LEX_KW_FALSE: case LEX_ELLIPSIS:
+                level = p->toks[p->pos].level;
+                break;
+            default:
+                break;
+            }
+        }
+        if (level > 0 && !legacy) parse_fail_node(p, a, "invalid syntax. Perhaps you forgot a comma?");
     }
-    if (a->kind == AST_IFEXP || a->kind == AST_LAMBDA) return;
-    if (first->kind == LEX_NAME &&
-        (p->toks[start + 1].kind == LEX_STRING || parse_is_soft_keyword(p, first)))
-        return;
-    parse_state s;
-    parse_save(p, &s);
-    if (parse_attempt(p, parse_try_expression, NULL, 1)) {
-        int level = p->toks[p->pos - 1].level;
-        parse_restore(p, &s);
-        if (level > 0) parse_fail_node(p, a, "invalid syntax. Perhaps you forgot a comma?");
-    }
+    /* invalid_legacy_expression: a=NAME !'(' b=star_expressions */
+    if (is_name && p->toks[p->pos].kind != LEX_LPAR &&
+        parse_attempt(p, parse_try_star_expressions, NULL, 0) && legacy)
+        parse_fail_node(p, a, "Missing parentheses in call to '%s'. Did you mean %s(...)?",
+                        a->u.name.id.s, a->u.name.id.s);
 }
 
 /* ---- scratch buffers and owned token arrays ---- */
@@ -587,9 +636,7 @@ static ast_node *parse_field_expr(parser *p, fstr_ctx *fc, size_t a, size_t b) {
     ast_node *e = parse_star_expressions(p);
     if (e->kind == AST_STARRED) parse_fail_node(p, e, "cannot use starred expression here");
     if (parse_kind(p) != LEX_ENDMARKER) parse_fail_here(p);
-    int far_line = p->far_line;
     parse_restore(p, &saved);
-    p->far_line = far_line;
     return e;
 }
 
@@ -803,11 +850,15 @@ static ast_node *parse_strings(parser *p) {
 
 /* ---- atoms ---- */
 
-static void parse_comp_for(parser *p, ast_list *gens);
-
 static int parse_starts_comp(parser *p) {
     lex_kind k = parse_kind(p);
     return k == LEX_KW_FOR || (k == LEX_KW_ASYNC && parse_peek2(p)->kind == LEX_KW_FOR);
+}
+
+/* [a, b for ...] or {a, for ...}: CPython's "did you forget parentheses". */
+static void parse_check_comp_target(parser *p, const ast_node *first) {
+    if (!parse_starts_comp(p)) return;
+    parse_fail_comp(p, first->line, first->col, "did you forget parentheses around the comprehension target?");
 }
 
 /* '(' ... ')': the empty tuple, a yield, a group, a tuple or a generator expression. */
@@ -823,7 +874,7 @@ static ast_node *parse_paren(parser *p) {
     ast_node *first = parse_star_named_expression(p);
     if (parse_starts_comp(p)) {
         if (first->kind == AST_STARRED)
-            parse_fail_node(p, first, "iterable unpacking cannot be used in comprehension");
+            parse_fail_comp(p, first->line, first->col, "iterable unpacking cannot be used in comprehension");
         n = parse_mk(p, AST_GENEXP, lpar);
         n->u.comp.elt = first;
         parse_comp_for(p, &n->u.comp.generators);
@@ -854,7 +905,7 @@ static ast_node *parse_list(parser *p) {
     ast_node *first = parse_star_named_expression(p);
     if (parse_starts_comp(p)) {
         if (first->kind == AST_STARRED)
-            parse_fail_node(p, first, "iterable unpacking cannot be used in comprehension");
+            parse_fail_comp(p, first->line, first->col, "iterable unpacking cannot be used in comprehension");
         n = parse_mk(p, AST_LISTCOMP, lsqb);
         n->u.comp.elt = first;
         parse_comp_for(p, &n->u.comp.generators);
@@ -864,9 +915,11 @@ static ast_node *parse_list(parser *p) {
     n = parse_mk(p, AST_LIST, lsqb);
     ast_list_push(p->arena, &n->u.seq.elts, first);
     while (parse_accept(p, LEX_COMMA)) {
+        parse_check_comp_target(p, first);
         if (parse_kind(p) == LEX_RSQB) break;
         ast_list_push(p->arena, &n->u.seq.elts, parse_star_named_expression(p));
     }
+    parse_check_comp_target(p, first);
     parse_expect(p, LEX_RSQB);
     return parse_done(p, n);
 }
@@ -912,7 +965,8 @@ static ast_node *parse_brace(parser *p) {
         n = parse_mk(p, AST_DICT, lb);
         ast_list_push(p->arena, &n->u.dict.keys, NULL);
         ast_list_push(p->arena, &n->u.dict.values, parse_bitor(p));
-        if (parse_starts_comp(p)) parse_fail_tok(p, t, "dict unpacking cannot be used in dict comprehension");
+        if (parse_starts_comp(p))
+            parse_fail_comp(p, t->line, t->col, "dict unpacking cannot be used in dict comprehension");
         parse_dict_items(p, n);
         return parse_done(p, n);
     }
@@ -937,7 +991,7 @@ static ast_node *parse_brace(parser *p) {
     }
     if (parse_starts_comp(p)) {
         if (first->kind == AST_STARRED)
-            parse_fail_node(p, first, "iterable unpacking cannot be used in comprehension");
+            parse_fail_comp(p, first->line, first->col, "iterable unpacking cannot be used in comprehension");
         n = parse_mk(p, AST_SETCOMP, lb);
         n->u.comp.elt = first;
         parse_comp_for(p, &n->u.comp.generators);
@@ -947,9 +1001,11 @@ static ast_node *parse_brace(parser *p) {
     n = parse_mk(p, AST_SET, lb);
     ast_list_push(p->arena, &n->u.seq.elts, first);
     while (parse_accept(p, LEX_COMMA)) {
+        parse_check_comp_target(p, first);
         if (parse_kind(p) == LEX_RBRACE) break;
         ast_list_push(p->arena, &n->u.seq.elts, parse_star_named_expression(p));
     }
+    parse_check_comp_target(p, first);
     parse_expect(p, LEX_RBRACE);
     return parse_done(p, n);
 }
@@ -1007,7 +1063,7 @@ static void parse_arguments(parser *p, ast_node *call, const lex_token *lpar, in
             ast_node *s = parse_mk(p, AST_STARRED, t);
             s->u.starred.value = parse_expression(p);
             if (parse_starts_comp(p))
-                parse_fail_tok(p, t, "iterable unpacking cannot be used in comprehension");
+                parse_fail_comp(p, t->line, t->col, "iterable unpacking cannot be used in comprehension");
             ast_list_push(p->arena, args, parse_done(p, s));
         } else if (t->kind == LEX_DOUBLESTAR) {
             parse_advance(p);
@@ -1030,7 +1086,11 @@ static void parse_arguments(parser *p, ast_node *call, const lex_token *lpar, in
         } else {
             ast_node *e = parse_named_expression(p, 0);
             if (parse_starts_comp(p)) {
-                if (!allow_genexp) parse_fail_here(p);
+                if (!allow_genexp) {
+                    /* like CPython's error pass, read on before failing at 'for' */
+                    const lex_token *for_tok = parse_peek(p);
+                    parse_fail_comp(p, for_tok->line, for_tok->col, "invalid syntax");
+                }
                 ast_node *g = parse_mk(p, AST_GENEXP, lpar);
                 g->u.comp.elt = e;
                 parse_comp_for(p, &g->u.comp.generators);
@@ -1059,7 +1119,7 @@ static ast_node *parse_slice_item(parser *p) {
     if (t->kind == LEX_STAR) {
         parse_advance(p);
         ast_node *s = parse_mk(p, AST_STARRED, t);
-        s->u.starred.value = parse_bitor(p);
+        s->u.starred.value = parse_expression(p);
         return parse_done(p, s);
     }
     ast_node *lower = NULL;
@@ -1103,7 +1163,7 @@ static ast_node *parse_primary(parser *p) {
             n->u.subscript.value = e;
             const lex_token *first = parse_peek(p);
             ast_node *idx = parse_slice_item(p);
-            if (parse_kind(p) == LEX_COMMA) {
+            if (parse_kind(p) == LEX_COMMA || idx->kind == AST_STARRED) {
                 ast_node *tup = parse_mk(p, AST_TUPLE, first);
                 ast_list_push(p->arena, &tup->u.seq.elts, idx);
                 while (parse_accept(p, LEX_COMMA)) {
@@ -1300,7 +1360,9 @@ static ast_node *parse_lambda(parser *p) {
 static ast_node *parse_expression(parser *p) {
     int start = p->pos;
     const lex_token *t = parse_peek(p);
+    int checks = !p->no_invalid && !p->skip_checks_once;
     ast_node *e;
+    p->skip_checks_once = 0;
     parse_enter(p);
     if (t->kind == LEX_KW_LAMBDA) {
         e = parse_lambda(p);
@@ -1312,7 +1374,7 @@ static ast_node *parse_expression(parser *p) {
             n->u.ifexp.body = e;
             n->u.ifexp.test = parse_disjunction(p);
             if (!parse_accept(p, LEX_KW_ELSE)) {
-                if (parse_kind(p) != LEX_COLON && !p->no_invalid)
+                if (parse_kind(p) != LEX_COLON && checks)
                     parse_fail_node(p, e, "expected 'else' after 'if' expression");
                 parse_fail_here(p);
             }
@@ -1321,7 +1383,7 @@ static ast_node *parse_expression(parser *p) {
         }
     }
     parse_leave(p);
-    if (!p->no_invalid && parse_starts_expr(p->toks[p->pos].kind)) parse_juxtaposed(p, e, start);
+    if (checks && parse_starts_expr(p->toks[p->pos].kind)) parse_juxtaposed(p, e, start);
     return e;
 }
 
@@ -1352,7 +1414,11 @@ static ast_node *parse_star_expression(parser *p) {
     if (t->kind != LEX_STAR) return parse_expression(p);
     parse_advance(p);
     ast_node *n = parse_mk(p, AST_STARRED, t);
+    int start = p->pos;
     n->u.starred.value = parse_bitor(p);
+    /* CPython's error rules also read '*' expression here */
+    if (!p->no_invalid && parse_starts_expr(p->toks[p->pos].kind))
+        parse_juxtaposed(p, n->u.starred.value, start);
     return parse_done(p, n);
 }
 
@@ -1407,6 +1473,22 @@ static ast_node *parse_star_targets(parser *p) {
     return parse_done(p, n);
 }
 
+/* A 'for' target not followed by 'in': CPython's invalid_for_target reads
+ * it again as star_expressions (with the error heuristics) first. */
+static void parse_try_for_target(parser *p, void *ctx) {
+    (void)ctx;
+    parse_check_target(p, parse_star_expressions(p), TARGETS_FOR);
+}
+
+static _Noreturn void parse_for_target_fail(parser *p, int tstart) {
+    parse_peek(p);
+    int pos = p->pos;
+    p->pos = tstart;
+    (void)parse_attempt(p, parse_try_for_target, NULL, 0);
+    p->pos = pos;
+    parse_fail_here(p);
+}
+
 /* ('async'? 'for' targets 'in' disjunction ('if' disjunction)*)+ */
 static void parse_comp_for(parser *p, ast_list *gens) {
     while (parse_starts_comp(p)) {
@@ -1414,9 +1496,11 @@ static void parse_comp_for(parser *p, ast_list *gens) {
         int is_async = parse_accept(p, LEX_KW_ASYNC);
         parse_expect(p, LEX_KW_FOR);
         ast_node *c = parse_mk(p, AST_COMPREHENSION, start);
+        int tstart = p->pos;
         c->u.comprehension.target = parse_star_targets(p);
         parse_check_target(p, c->u.comprehension.target, TARGETS_FOR);
-        parse_expect(p, LEX_KW_IN);
+        if (parse_kind(p) != LEX_KW_IN) parse_for_target_fail(p, tstart);
+        parse_advance(p);
         const lex_token *it = parse_peek(p);
         ast_node *iter = parse_disjunction(p);
         if (is_async) {
@@ -1566,9 +1650,11 @@ static ast_node *parse_while(parser *p) {
 static ast_node *parse_for(parser *p, const lex_token *async_tok) {
     const lex_token *t = parse_advance(p);
     ast_node *n = parse_mk(p, AST_FOR, async_tok ? async_tok : t);
+    int tstart = p->pos;
     n->u.loop.target = parse_star_targets(p);
     parse_check_target(p, n->u.loop.target, TARGETS_FOR);
-    parse_expect(p, LEX_KW_IN);
+    if (parse_kind(p) != LEX_KW_IN) parse_for_target_fail(p, tstart);
+    parse_advance(p);
     const lex_token *it = parse_peek(p);
     ast_node *iter = parse_star_expressions(p);
     if (async_tok) {
@@ -1581,6 +1667,15 @@ static ast_node *parse_for(parser *p, const lex_token *async_tok) {
     parse_block(p, &n->u.loop.body, "'for' statement", t->line);
     if (parse_kind(p) == LEX_KW_ELSE) parse_else_block(p, &n->u.loop.orelse);
     return parse_done(p, n);
+}
+
+/* ', expressions [as NAME] :' after 'except X' (CPython's invalid_except_stmt). */
+static void parse_try_except_tail(parser *p, void *ctx) {
+    (void)ctx;
+    parse_expect(p, LEX_COMMA);
+    (void)parse_star_expressions(p);
+    if (parse_accept(p, LEX_KW_AS)) parse_expect(p, LEX_NAME);
+    parse_expect(p, LEX_COLON);
 }
 
 static ast_node *parse_try(parser *p) {
@@ -1597,7 +1692,7 @@ static ast_node *parse_try(parser *p) {
         lex_kind k = parse_kind(p);
         if (k != LEX_COLON && k != LEX_NEWLINE) {
             h->u.handler.type = parse_expression(p);
-            if (parse_kind(p) == LEX_COMMA)
+            if (parse_kind(p) == LEX_COMMA && parse_attempt(p, parse_try_except_tail, NULL, 0))
                 parse_fail_node(p, h->u.handler.type, "multiple exception types must be parenthesized");
             if (parse_accept(p, LEX_KW_AS)) h->u.handler.name = parse_tok_str(p, parse_expect(p, LEX_NAME));
         } else {
@@ -1647,7 +1742,8 @@ static ast_node *parse_with(parser *p, const lex_token *async_tok) {
     ast_node *n = parse_mk(p, AST_WITH, async_tok ? async_tok : t);
     n->u.with.is_async = async_tok != NULL;
     ast_list items = {0};
-    if (parse_kind(p) == LEX_LPAR && parse_attempt(p, parse_with_paren_items, &items, 1)) {
+    if (parse_kind(p) == LEX_LPAR &&
+        parse_attempt(p, parse_with_paren_items, &items, ATTEMPT_KEEP | ATTEMPT_KEEP_FAR)) {
         n->u.with.items = items;
     } else {
         do {
@@ -1705,7 +1801,7 @@ static ast_node *parse_async(parser *p, const ast_list *decorators) {
 static ast_node *parse_decorated(parser *p) {
     ast_list decorators = {0};
     while (parse_accept(p, LEX_AT)) {
-        ast_list_push(p->arena, &decorators, parse_named_expression(p, 0));
+        ast_list_push(p->arena, &decorators, parse_named_expression(p, 1));
         parse_expect(p, LEX_NEWLINE);
     }
     switch (parse_kind(p)) {
@@ -1853,18 +1949,27 @@ static ast_node *parse_expr_stmt(parser *p) {
         }
         n->u.assign.value = cur;
     } else if (parse_augop(t->kind, &op)) {
-        if (!parse_is_single_target(e))
-            parse_fail_node(p, e, "'%s' is an illegal expression for augmented assignment",
-                            parse_expr_name(e));
         parse_advance(p);
         n = parse_mk(p, AST_AUGASSIGN, first);
         n->u.augassign.target = e;
         n->u.augassign.op = op;
         n->u.augassign.value = parse_rhs(p);
+        if (!parse_is_single_target(e))
+            parse_fail_node(p, e, "'%s' is an illegal expression for augmented assignment",
+                            parse_expr_name(e));
     } else if (t->kind == LEX_COLON) {
-        if (e->kind == AST_TUPLE) parse_fail_node(p, e, "only single target (not tuple) can be annotated");
-        if (e->kind == AST_LIST) parse_fail_node(p, e, "only single target (not list) can be annotated");
-        if (!parse_is_single_target(e)) parse_fail_node(p, e, "illegal target for annotation");
+        if (!parse_is_single_target(e)) {
+            /* CPython names the bad target only when an annotation follows */
+            parse_state s;
+            parse_save(p, &s);
+            parse_advance(p);
+            int ok = parse_attempt(p, parse_try_expression, NULL, 0);
+            parse_restore(p, &s);
+            if (!ok) parse_fail_here(p);
+            if (e->kind == AST_TUPLE) parse_fail_node(p, e, "only single target (not tuple) can be annotated");
+            if (e->kind == AST_LIST) parse_fail_node(p, e, "only single target (not list) can be annotated");
+            parse_fail_node(p, e, "illegal target for annotation");
+        }
         parse_advance(p);
         n = parse_mk(p, AST_ANNASSIGN, first);
         n->u.annassign.target = e;
@@ -1994,7 +2099,7 @@ ast_node *parse_module(ast_arena *arena, const char *src, size_t len, parse_erro
         /* A tokenizer error further on wins over a parser error, as in
          * CPython, which tokenizes the rest of the file after a failure. */
         const lex_error *le = &p->main_lexerr;
-        if (!p->err_from_lexer && p->main_toks[p->main_ntok - 1].kind == LEX_ERROR &&
+        if (!p->err_from_lexer && !p->no_override && p->main_toks[p->main_ntok - 1].kind == LEX_ERROR &&
             (le->eager || (le->unclosed && le->line < p->far_line)))
             parse_copy_lex_error(err, le);
         result = NULL;
