@@ -543,8 +543,10 @@ static const struct { const char *word; lex_kind kind; } lex_keywords[] = {
 };
 
 static lex_kind lex_keyword(const char *s, size_t n) {
+    if (n < 2 || n > 8 || !(s[0] >= 'a' || s[0] == 'F' || s[0] == 'N' || s[0] == 'T')) return LEX_NAME;
     for (size_t i = 0; i < sizeof lex_keywords / sizeof lex_keywords[0]; i++)
-        if (strlen(lex_keywords[i].word) == n && memcmp(lex_keywords[i].word, s, n) == 0)
+        if (lex_keywords[i].word[0] == s[0] && strlen(lex_keywords[i].word) == n &&
+            memcmp(lex_keywords[i].word, s, n) == 0)
             return lex_keywords[i].kind;
     return LEX_NAME;
 }
@@ -885,7 +887,10 @@ again:
 lex_token *lex_tokenize(const char *text, size_t start, size_t end, int line, int col,
                         int in_field, int *ntok, lex_error *err) {
     lexer *lx = xcalloc(1, sizeof *lx);
-    int n = 0, cap = 64;
+    int n = 0;
+    /* a field has at most one token per byte (plus ENDMARKER); else guess */
+    size_t guess = in_field ? end - start + 2 : (end - start) / 4 + 16;
+    int cap = guess > 4096 ? 4096 : (int)guess;
     lex_token *toks = xreallocarray(NULL, (size_t)cap, sizeof *toks);
     lx->text = text;
     lx->pos = start;
@@ -915,7 +920,7 @@ lex_token *lex_tokenize(const char *text, size_t start, size_t end, int line, in
     }
     free(lx);
     *ntok = n;
-    return toks;
+    return xreallocarray(toks, (size_t)n, sizeof *toks);
 }
 
 /* ---- escapes ---- */

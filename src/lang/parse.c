@@ -42,7 +42,7 @@
 
 /* Nesting limit: recursion plus the length of left-associative chains, so
  * that every tree this parser returns is at most about this deep. */
-#define PARSE_MAX_DEPTH 400
+#define PARSE_MAX_DEPTH 1000
 
 typedef struct parser {
     ast_arena *arena;
@@ -564,6 +564,17 @@ static void parse_own(parser *p, lex_token *toks) {
     p->owned[p->nowned++] = toks;
 }
 
+/* Frees a token array that is no longer looked at. */
+static void parse_disown(parser *p, lex_token *toks) {
+    for (int i = p->nowned - 1; i >= 0; i--) {
+        if (p->owned[i] == toks) {
+            p->owned[i] = p->owned[--p->nowned];
+            free(toks);
+            return;
+        }
+    }
+}
+
 /* ---- strings ---- */
 
 /* Where an f-string body is being read: positions are computed
@@ -637,6 +648,7 @@ static ast_node *parse_field_expr(parser *p, fstr_ctx *fc, size_t a, size_t b) {
     if (e->kind == AST_STARRED) parse_fail_node(p, e, "cannot use starred expression here");
     if (parse_kind(p) != LEX_ENDMARKER) parse_fail_here(p);
     parse_restore(p, &saved);
+    parse_disown(p, toks);
     return e;
 }
 
