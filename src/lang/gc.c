@@ -151,6 +151,7 @@ static void gc_mark_roots(vm *m) {
     for (size_t i = 0; i < sizeof(m->names) / sizeof(obj *); i++) gc_push(names[i]);
     obj **classes = (obj **)&m->cls;
     for (size_t i = 0; i < sizeof(m->cls) / sizeof(obj *); i++) gc_push(classes[i]);
+    if (m->mark_extra) m->mark_extra(m);
     for (vm_thread *th = m->threads; th; th = th->next) {
         gc_mark_values(th->stack, th->sp);
         for (uint32_t i = 0; i < th->nframes; i++) {
@@ -164,6 +165,7 @@ static void gc_mark_roots(vm *m) {
         gc_mark_value(th->exc);
         gc_mark_value(th->tail_callable);
         gc_mark_value(th->tail_args);
+        gc_mark_value(th->tail_kwargs);
         gc_mark_value(th->result);
         gc_mark_value(th->wait.arg);
     }

@@ -85,8 +85,8 @@ int lang_run(const lang_program *p, const lang_run_opts *opts) {
         if (st == VM_YIELD) continue;
         if (st != VM_BLOCK) break;
         /* one thread: every wait ends by itself */
-        if (th->wait.kind == WAIT_CPU) th->now_ns += th->wait.until_ns;
-        else if (th->wait.until_ns > th->now_ns) th->now_ns = th->wait.until_ns;
+        if (th->wait.kind == WAIT_CPU) vm_set_now(th, vm_now(th) + th->wait.until_ns);
+        else if (th->wait.until_ns > vm_now(th)) vm_set_now(th, th->wait.until_ns);
         th->wait.kind = WAIT_NONE;
         vm_thread_resume(th, v_none(), false);
     }

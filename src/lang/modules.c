@@ -25,7 +25,7 @@ static vm_status t_sleep(vm_thread *th, const vm_args *a, value *out) {
     }
     if (secs < 0) return vm_raise(th, th->vm->cls.ValueError, "sleep length must be non-negative");
     th->wait.kind = WAIT_SLEEP;
-    th->wait.until_ns = th->now_ns + (int64_t)llround(secs * 1e9);
+    th->wait.until_ns = vm_now(th) + (int64_t)llround(secs * 1e9);
     *out = v_none();
     return VM_BLOCK;
 }
@@ -33,7 +33,7 @@ static vm_status t_sleep(vm_thread *th, const vm_args *a, value *out) {
 static vm_status t_time(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "time", 0, 0);
     if (st != VM_OK) return st;
-    *out = v_float((double)(th->vm->epoch_ns + th->now_ns) / 1e9);
+    *out = v_float((double)(th->vm->epoch_ns + vm_now(th)) / 1e9);
     return VM_OK;
 }
 
@@ -41,21 +41,21 @@ static vm_status t_monotonic(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "monotonic", 0, 0);
     if (st != VM_OK) return st;
     /* a boot-relative clock, like CLOCK_MONOTONIC */
-    *out = v_float((double)(86400LL * 1000000000LL + th->now_ns) / 1e9);
+    *out = v_float((double)(86400LL * 1000000000LL + vm_now(th)) / 1e9);
     return VM_OK;
 }
 
 static vm_status t_ns(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "time_ns", 0, 0);
     if (st != VM_OK) return st;
-    *out = v_int(th->vm->epoch_ns + th->now_ns);
+    *out = v_int(th->vm->epoch_ns + vm_now(th));
     return VM_OK;
 }
 
 static vm_status t_ctime(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "ctime", 0, 1);
     if (st != VM_OK) return st;
-    double secs = (double)(th->vm->epoch_ns + th->now_ns) / 1e9;
+    double secs = (double)(th->vm->epoch_ns + vm_now(th)) / 1e9;
     if (a->npos == 1 && a->pos[0].tag != VT_NONE && (st = args_float(th, a->pos[0], "seconds", &secs)) != VM_OK)
         return st;
     time_t t = (time_t)floor(secs);
@@ -369,7 +369,7 @@ static vm_status cv_io(vm_thread *th, const vm_args *a, value *out) {
     if (st != VM_OK || (st = args_float(th, a->pos[0], "seconds", &secs)) != VM_OK) return st;
     if (secs < 0) return vm_raise(th, th->vm->cls.ValueError, "io() needs a non-negative duration");
     th->wait.kind = WAIT_IO;
-    th->wait.until_ns = th->now_ns + (int64_t)llround(secs * 1e9);
+    th->wait.until_ns = vm_now(th) + (int64_t)llround(secs * 1e9);
     *out = v_none();
     return VM_BLOCK;
 }

@@ -46,7 +46,9 @@ enum {
     WAIT_NONE = 0,
     WAIT_SLEEP = 1, /* time.sleep: until_ns is the wake-up time (GIL released) */
     WAIT_IO = 2,    /* concviz.io: like sleep, shown as I/O */
-    WAIT_CPU = 3    /* concviz.cpu: until_ns is the CPU time to burn (GIL held) */
+    WAIT_CPU = 3,   /* concviz.cpu: until_ns is the CPU time to burn (GIL held) */
+    WAIT_SYNC = 4,  /* not blocked: yield so other threads catch up (vm_sync_point) */
+    WAIT_OBJECT = 5 /* blocked on wait.object; the primitive will wake it */
 };
 
 #endif

@@ -167,7 +167,7 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
             bool in_class = class_lookup(in->cls, name, &cv);
             if (in_class && v_is_obj(cv, OK_PROPERTY)) {
                 property_obj *p = (property_obj *)cv.u.o;
-                return vm_call(th, p->fget, &o, 1, out);
+                return vm_call_self(th, p->fget, o, NULL, 0, out);
             }
             if (dict_get_str(in->dict, name, out)) return VM_OK;
             if (in_class) {
@@ -200,7 +200,7 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
     }
     value cv;
     if (class_lookup(ops_type(m, o), name, &cv)) {
-        if (v_is_obj(cv, OK_PROPERTY)) return vm_call(th, ((property_obj *)cv.u.o)->fget, &o, 1, out);
+        if (v_is_obj(cv, OK_PROPERTY)) return vm_call_self(th, ((property_obj *)cv.u.o)->fget, o, NULL, 0, out);
         *out = bind(m, o, cv);
         return VM_OK;
     }
@@ -238,8 +238,8 @@ vm_status ops_setattr(vm_thread *th, value o, str_obj *name, value v) {
             property_obj *p = (property_obj *)cv.u.o;
             if (p->fset.tag == VT_UNDEF)
                 return vm_raise(th, m->cls.AttributeError, "can't set attribute '%s'", name->data);
-            value args[2] = {o, v}, r;
-            return vm_call(th, p->fset, args, 2, &r);
+            value r;
+            return vm_call_self(th, p->fset, o, &v, 1, &r);
         }
         dict_set_str(in->dict, name, v);
         return VM_OK;

@@ -14,6 +14,9 @@
 #include "ops.h"
 #include "xalloc.h"
 
+/* natives.h WAIT_SYNC, without depending on natives.h here */
+enum { WAIT_SYNC_KIND = 4 };
+
 /* ------------------------------------------------------------- threads */
 
 vm_thread *vm_thread_new(vm *m) {
@@ -26,9 +29,10 @@ vm_thread *vm_thread_new(vm *m) {
     th->exc = v_undef();
     th->tail_callable = v_undef();
     th->tail_args = v_undef();
+    th->tail_kwargs = v_undef();
     th->result = v_none();
     th->wait.arg = v_undef();
-    th->op_cost_ns = 10;
+    th->op_cost_ps = VM_DEFAULT_OP_COST_PS;
     th->next = m->threads;
     m->threads = th;
     return th;
@@ -96,6 +100,7 @@ bool vm_exc_matches(vm *m, value exc, class_obj *cls) {
 /* Appends (line, function name) of frame f to the exception's traceback. */
 static void tb_add(vm_thread *th, vm_frame *f) {
     vm *m = th->vm;
+    if (f->co->firstline == 0) return; /* the thread bootstrap is not user code */
     if (!v_is_obj(th->exc, OK_INSTANCE)) return;
     instance_obj *in = V_INST(th->exc);
     value tb;
@@ -338,17 +343,40 @@ static call_outcome start_call(vm_thread *th, value callable, uint32_t base, val
         }
         case OK_NATIVE: {
             native_obj *n = (native_obj *)callable.u.o;
+            if (n->is_method && self.tag == VT_UNDEF && n->data.tag == VT_UNDEF) {
+                /* an unbound method called through its class: Thread.__init__(self, ...) */
+                if (npos < 1) {
+                    vm_raise(th, m->cls.TypeError, "unbound method %s() needs an argument", n->name);
+                    return CALL_ERR;
+                }
+                self = pos[0];
+                pos++;
+                npos--;
+            }
             vm_args a = {self.tag != VT_UNDEF ? self : n->data, (value *)pos, npos, kwnames, (value *)kwvals, nkw};
             th->sp = base;
             vm_status st = n->fn(th, &a, result);
             if (st == VM_OK) return CALL_DONE;
             if (st == VM_BLOCK) return CALL_BLOCK;
             if (st == VM_TAILCALL) {
-                value c = th->tail_callable, args = th->tail_args;
+                value c = th->tail_callable, args = th->tail_args, kw = th->tail_kwargs;
                 th->tail_callable = v_undef();
                 th->tail_args = v_undef();
+                th->tail_kwargs = v_undef();
                 tuple_obj *t = V_TUPLE(args);
-                return start_call(th, c, base, v_undef(), t->items, (int)t->len, NULL, NULL, 0, result, depth + 1);
+                int nk = 0;
+                str_obj *knames[32];
+                value kvals[32];
+                if (v_is_obj(kw, OK_DICT)) {
+                    size_t kpos = 0;
+                    value k, v;
+                    while (nk < 32 && dict_next(V_DICT(kw), &kpos, &k, &v))
+                        if (v_is_obj(k, OK_STR)) {
+                            knames[nk] = V_STR(k);
+                            kvals[nk++] = v;
+                        }
+                }
+                return start_call(th, c, base, v_undef(), t->items, (int)t->len, knames, kvals, nk, result, depth + 1);
             }
             return CALL_ERR;
         }
@@ -395,6 +423,29 @@ vm_status vm_call_kw(vm_thread *th, value callable, value *args, int nargs, str_
         st = vm_raise(th, m->cls.RuntimeError,
                       "concviz cannot block inside a call made by the interpreter itself "
                       "(for example in __repr__, __str__ or a sort key)");
+    }
+    th->sp = base;
+    th->nested--;
+    return st;
+}
+
+vm_status vm_call_self(vm_thread *th, value callable, value self, value *args, int nargs, value *out) {
+    uint32_t base = th->sp;
+    ensure_stack(th, (size_t)base + 4);
+    th->nested++;
+    call_outcome oc = start_call(th, callable, base, self, args, nargs, NULL, NULL, 0, out, 0);
+    vm_status st = VM_OK;
+    if (oc == CALL_FRAME) {
+        th->frames[th->nframes - 1].flags |= FRAME_NESTED;
+        st = execute(th, INT64_MAX, th->nframes - 1);
+        if (st == VM_DONE) {
+            *out = th->result;
+            st = VM_OK;
+        }
+    } else if (oc == CALL_ERR) {
+        st = VM_ERR;
+    } else if (oc == CALL_BLOCK) {
+        st = vm_raise(th, th->vm->cls.RuntimeError, "concviz cannot block inside a property");
     }
     th->sp = base;
     th->nested--;
@@ -520,11 +571,12 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
             return VM_YIELD;
         }
         th->ticks++;
-        th->now_ns += th->op_cost_ns;
         if (m->gc_requested && th->nested == 0) {
             SAVE();
             gc_collect(m);
         }
+        const uint32_t *ip_start = ip;
+        uint32_t sp_start = (uint32_t)(sp - th->stack);
         uint32_t w = *ip++;
         uint32_t arg = INSTR_ARG(w);
         switch ((opcode)INSTR_OP(w)) {
@@ -755,6 +807,12 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
                 goto error;
             }
             if (oc == CALL_BLOCK) {
+                if (th->wait.rewind) {
+                    /* the call did not happen: run this instruction again later */
+                    th->sp = sp_start;
+                    f = &th->frames[th->nframes - 1];
+                    f->ip = (uint32_t)(ip_start - f->co->code);
+                }
                 if (th->nested) {
                     vm_raise(th, m->cls.RuntimeError,
                              "concviz cannot block inside a call made by the interpreter itself "
@@ -1344,19 +1402,21 @@ void vm_thread_start_module(vm_thread *th, const char *module_name) {
     th->sp = f->sp;
 }
 
+/* The code every thread started with vm_thread_start_call runs: it calls
+ * the callable on its stack with the argument tuple, so nothing happens
+ * before the engine first schedules the thread. */
+static const uint32_t bootstrap_ops[] = {INSTR(OP_CALL_EX, 0), INSTR(OP_RETURN_VALUE, 0)};
+static const int bootstrap_lines[] = {0, 0};
+static const code_obj bootstrap_code = {
+    .name = "<thread bootstrap>", .qualname = "<thread bootstrap>", .code = (uint32_t *)bootstrap_ops,
+    .ncode = 2, .lines = (int *)bootstrap_lines, .stacksize = 4, .firstline = 0};
+
 void vm_thread_start_call(vm_thread *th, value callable, value args_tuple) {
-    tuple_obj *t = V_TUPLE(args_tuple);
-    th->stack[0] = callable;
-    value result;
-    call_outcome oc = start_call(th, callable, 0, v_undef(), t->items, (int)t->len, NULL, NULL, 0, &result, 0);
-    if (oc == CALL_DONE) {
-        th->result = result;
-        th->sp = 0;
-    } else if (oc == CALL_ERR) {
-        th->pending_raise = false;
-    } else if (oc == CALL_FRAME) {
-        th->sp = th->frames[th->nframes - 1].sp;
-    }
+    vm_frame *f;
+    push_frame(th, &bootstrap_code, NULL, th->vm->main_globals, NULL, 0, &f);
+    th->stack[th->sp++] = callable;
+    th->stack[th->sp++] = args_tuple;
+    f->sp = th->sp;
 }
 
 vm_status vm_run(vm_thread *th, int64_t budget) {
@@ -1365,11 +1425,25 @@ vm_status vm_run(vm_thread *th, int64_t budget) {
     return st == VM_ERR ? VM_DONE : st;
 }
 
+bool vm_sync_point(vm_thread *th) {
+    vm *m = th->vm;
+    if (th->nested || !m->must_sync || !m->must_sync(th)) return false;
+    th->wait.kind = WAIT_SYNC_KIND;
+    th->wait.until_ns = -1;
+    th->wait.object = NULL;
+    th->wait.rewind = true;
+    return true;
+}
+
 void vm_thread_resume(vm_thread *th, value result, bool err) {
+    bool rewound = th->wait.rewind;
+    th->wait.rewind = false;
+    th->wait.kind = 0;
     if (err) {
         th->pending_raise = true;
         return;
     }
+    if (rewound) return;
     ensure_stack(th, (size_t)th->sp + 1);
     th->stack[th->sp++] = result;
     if (th->nframes > 0) th->frames[th->nframes - 1].sp = th->sp;

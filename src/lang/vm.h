@@ -60,12 +60,17 @@ typedef struct vm_args {
 typedef struct vm vm;
 typedef struct vm_thread vm_thread;
 
-/* What a blocked thread waits for; interpreted by the engine. */
+/* What a blocked thread waits for; set by the native that returned VM_BLOCK
+ * and interpreted by the engine. */
 typedef struct vm_wait {
-    int kind;          /* engine-defined; 0 = not waiting */
-    int64_t until_ns;  /* a deadline, or -1 */
+    int kind;          /* engine-defined (natives.h WAIT_*); 0 = not waiting */
+    int64_t until_ns;  /* a deadline or duration, or -1 */
     void *object;      /* what it waits on */
     value arg;
+    /* The call did not happen: the VM rewound to the start of the calling
+     * instruction, which runs again when the thread resumes (used to order
+     * interactions in virtual time, and for re-trying an acquire). */
+    bool rewind;
 } vm_wait;
 
 struct vm_thread {
@@ -78,12 +83,14 @@ struct vm_thread {
     value *handling;         /* stack of exceptions being handled (bare raise) */
     uint32_t nhandling, handling_cap;
     value exc;               /* the exception being raised (VT_UNDEF if none) */
-    int64_t now_ns;          /* this thread's virtual clock */
+    int64_t clock_ns;        /* virtual time when ticks was clock_ticks (see vm_now) */
+    int64_t clock_ticks;
     int64_t ticks;           /* bytecodes executed */
-    int64_t op_cost_ns;      /* virtual time per bytecode */
+    int64_t op_cost_ps;      /* virtual time per bytecode, in picoseconds */
     int nested;              /* depth of vm_call nesting from C */
     value tail_callable;     /* VM_TAILCALL request */
     value tail_args;         /* a tuple */
+    value tail_kwargs;       /* a dict, or VT_UNDEF */
     value result;            /* the module frame's result / thread result */
     vm_wait wait;            /* set by a native returning VM_BLOCK */
     void *owner;             /* the engine's thread record */
@@ -141,6 +148,11 @@ struct vm {
     /* imports of modules the engine provides (threading, queue, ...):
        sets *out to VT_UNDEF when it does not know the name */
     vm_status (*module_hook)(vm_thread *th, str_obj *name, value *out);
+    /* interactions (print, locks, queues...) ask this whether other threads
+       must run first to keep virtual time order; NULL: never */
+    bool (*must_sync)(vm_thread *th);
+    /* marks values the engine keeps for this process (collector roots) */
+    void (*mark_extra)(vm *m);
     int64_t epoch_ns;         /* what time.time() returns at virtual t = 0 */
     strbuf outbuf;            /* pending stdout text, flushed at newline / exit */
     int exit_code;
@@ -165,11 +177,16 @@ void vm_thread_start_call(vm_thread *th, value callable, value args_tuple);
 /* Runs at most budget bytecodes. Returns VM_YIELD, VM_BLOCK, or VM_DONE
  * (th->exc set if the thread ended with an uncaught exception). */
 vm_status vm_run(vm_thread *th, int64_t budget);
-/* Completes the call th blocked in: push result (or raise th->exc if err). */
+/* Completes the call th blocked in: push result (or raise th->exc if err).
+ * A rewound call (wait.rewind) gets no result: it simply runs again. */
 void vm_thread_resume(vm_thread *th, value result, bool err);
+/* For natives: true if the caller must yield first (sets up the rewind). */
+bool vm_sync_point(vm_thread *th);
 
 /* ---- calling Python from C (runs to completion; blocking is an error) ---- */
 vm_status vm_call(vm_thread *th, value callable, value *args, int nargs, value *out);
+/* Calls a method-like callable with self bound (natives see it as a->self). */
+vm_status vm_call_self(vm_thread *th, value callable, value self, value *args, int nargs, value *out);
 vm_status vm_call_kw(vm_thread *th, value callable, value *args, int nargs,
                      str_obj **kwnames, value *kwvals, int nkw, value *out);
 
@@ -188,7 +205,18 @@ void gc_mark_value(value v);
 void gc_free_all(vm *m);
 
 /* ---- time ---- */
-static inline int64_t vm_now(const vm_thread *th) { return th->now_ns; }
+/* The thread's virtual clock: time advances by op_cost_ps per bytecode. */
+static inline int64_t vm_now(const vm_thread *th) {
+    return th->clock_ns + (th->ticks - th->clock_ticks) * th->op_cost_ps / 1000;
+}
+static inline void vm_set_now(vm_thread *th, int64_t t) {
+    th->clock_ns = t;
+    th->clock_ticks = th->ticks;
+}
+/* The default cost of one bytecode: a counting loop (9 bytecodes an
+ * iteration) then runs 20.5 ns an iteration, as CPython 3.11 measured in
+ * FACTS.md section 11 (4 M iterations in 0.082 s). */
+#define VM_DEFAULT_OP_COST_PS 2280
 
 /* ---- output ---- */
 void vm_write(vm *m, int fd, const char *s, size_t n);

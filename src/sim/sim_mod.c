@@ -1,0 +1,133 @@
+/* sim_mod.c - helpers shared by the machine's modules (see sim_mod.h). */
+#include "sim/sim_mod.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/obj.h"
+#include "lang/xalloc.h"
+
+module_obj *simmod_module(vm *m, const char *name) {
+    module_obj *mod = gc_alloc(m, OK_MODULE, sizeof(module_obj));
+    mod->name = str_from_cstr(m, name);
+    mod->dict = dict_new(m);
+    dict_set_cstr(m, mod->dict, "__name__", v_obj(mod->name));
+    return mod;
+}
+
+class_obj *simmod_class(vm *m, dict_obj *d, const char *module, const char *name, class_obj *base,
+                        const native_def *methods, const simmod_prop *props) {
+    class_obj *c = natives_class(m, name, base ? base : m->cls.object, methods);
+    c->module_name = str_from_cstr(m, module);
+    for (; props && props->name; props++) {
+        property_obj *p = gc_alloc(m, OK_PROPERTY, sizeof(property_obj));
+        p->fget = v_obj(native_new(m, props->name, props->get, true));
+        p->fset = props->set ? v_obj(native_new(m, props->name, props->set, true)) : v_undef();
+        dict_set_cstr(m, c->dict, props->name, v_obj(p));
+    }
+    if (d) dict_set_str(d, c->name, v_obj(c));
+    return c;
+}
+
+class_obj *simmod_exception(vm *m, dict_obj *d, const char *module, const char *name, class_obj *base) {
+    class_obj *c = simmod_class(m, d, module, name, base, NULL, NULL);
+    c->flags |= CLS_EXCEPTION;
+    return c;
+}
+
+typedef struct owned_payload {
+    void *payload;
+    void (*free_fn)(void *);
+} owned_payload;
+
+void sim_own(sim *s, void *payload, void (*free_fn)(void *)) {
+    if (s->nowned == s->owned_cap) {
+        s->owned_cap = s->owned_cap ? s->owned_cap * 2 : 32;
+        s->owned = xreallocarray(s->owned, s->owned_cap, sizeof(owned_payload));
+    }
+    owned_payload *o = &((owned_payload *)s->owned)[s->nowned++];
+    o->payload = payload;
+    o->free_fn = free_fn;
+}
+
+void sim_free_owned(sim *s);
+void sim_free_owned(sim *s) {
+    owned_payload *o = s->owned;
+    for (size_t i = 0; i < s->nowned; i++) {
+        if (o[i].free_fn) o[i].free_fn(o[i].payload);
+        free(o[i].payload);
+    }
+    free(s->owned);
+    s->owned = NULL;
+    s->nowned = s->owned_cap = 0;
+}
+
+void simmod_attach(vm_thread *th, value self, const native_type *type, void *payload) {
+    (void)th;
+    instance_obj *in = V_INST(self);
+    in->ntype = type;
+    in->payload = payload;
+}
+
+value simmod_instance(vm_thread *th, class_obj *cls, const native_type *type, void *payload) {
+    value v = v_obj(instance_new(th->vm, cls));
+    simmod_attach(th, v, type, payload);
+    return v;
+}
+
+void *simmod_payload(vm_thread *th, value self, const native_type *type) {
+    if (v_is_obj(self, OK_INSTANCE) && V_INST(self)->ntype == type && V_INST(self)->payload)
+        return V_INST(self)->payload;
+    if (v_is_obj(self, OK_INSTANCE) && !V_INST(self)->payload)
+        vm_raise(th, th->vm->cls.RuntimeError, "%s.__init__() not called", type->name);
+    else
+        vm_raise(th, th->vm->cls.TypeError, "descriptor requires a '%s' object but received a '%s'", type->name,
+                 ops_type_name(th->vm, self));
+    return NULL;
+}
+
+vm_status simmod_deadline(vm_thread *th, value timeout, bool allow_negative, int64_t *deadline) {
+    *deadline = -1;
+    if (timeout.tag == VT_UNDEF || timeout.tag == VT_NONE) return VM_OK;
+    double secs;
+    vm_status st = args_float(th, timeout, "timeout", &secs);
+    if (st != VM_OK) return st;
+    if (secs < 0) {
+        if (!allow_negative) return vm_raise(th, th->vm->cls.ValueError, "timeout value must be positive");
+        secs = 0;
+    }
+    if (secs > 9.2e9) return VM_OK;
+    *deadline = vm_now(th) + (int64_t)llround(secs * 1e9);
+    return VM_OK;
+}
+
+vm_status simmod_block(vm_thread *th, trace_state state, int objid, const char *what, int64_t deadline,
+                       sim_timeout_fn on_timeout, void *data, bool rewind) {
+    sim_thread *st = sim_current(th);
+    th->wait.kind = WAIT_OBJECT;
+    th->wait.rewind = rewind;
+    th->wait.until_ns = deadline;
+    sim_thread_block(st, state, objid, what, deadline, on_timeout, data);
+    return VM_BLOCK;
+}
+
+const char *simmod_label(sim_proc *p, value o, const char *type, int id, char *buf, size_t size) {
+    if (p && o.tag == VT_OBJ) {
+        dict_obj *g = p->vm->main_globals;
+        for (size_t i = 0; i < g->nentries; i++) {
+            dict_entry *e = &g->entries[i];
+            if (e->key.tag == VT_OBJ && e->val.tag == VT_OBJ && e->val.u.o == o.u.o && v_is_obj(e->key, OK_STR)) {
+                snprintf(buf, size, "%s", V_STR(e->key)->data);
+                return buf;
+            }
+        }
+    }
+    snprintf(buf, size, "%s#%d", type, id);
+    return buf;
+}
+
+void simmod_sync_op(sim_thread *st, int objid, trace_op op, int result, const char *detail) {
+    sim_emit(st->s, TRACE_SYNC_OP, st->proc->pid, st->tid, objid, (int)op, result, detail, detail ? strlen(detail) : 0);
+}
