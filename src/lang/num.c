@@ -171,10 +171,10 @@ int num_int_lshift(int64_t a, int64_t n, int64_t *out, num_error *err) {
         *out = 0;
         return 0;
     }
-    if (n >= 63) return num_overflow(err);
-    int64_t r = (int64_t)((uint64_t)a << n);
-    if ((r >> n) != a) return num_overflow(err);
-    *out = r;
+    if (n >= 64) return num_overflow(err);
+    __int128 r = (__int128)a * ((__int128)1 << n);
+    if (r > INT64_MAX || r < INT64_MIN) return num_overflow(err);
+    *out = (int64_t)r;
     return 0;
 }
 
