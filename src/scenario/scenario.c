@@ -1,5 +1,5 @@
-/* scenario.c - the scenario loader: YAML (libyaml event API) -> a small tree
- * -> validated against one key table -> 'scenario'.
+/* scenario.c - the scenario loader: a YAML tree (scenario_yaml.c) validated
+ * against one key table -> 'scenario'; also bare .py files and diagnostics.
  *
  * Grammar accepted (one YAML document, a block or flow mapping; the key table
  * 'scenario_keys' below is the authority on types, ranges and defaults):
@@ -12,12 +12,11 @@
  *   expect    := { stdout?, exit?, verify? }
  *   DURATION  := NUMBER ( "ns" | "us" | "µs" | "ms" | "s" )?   (bare = seconds)
  *
- * Not accepted: aliases and anchors (billion laughs; the first of each is
- * reported), several documents,
- * files over SCENARIO_MAX_FILE_BYTES, nesting over SCENARIO_MAX_DEPTH, more
- * than SCENARIO_MAX_NODES nodes, NUL bytes, invalid UTF-8. Every problem is
- * recorded with its 1-based line and column; validation goes on after a
- * problem so that one 'check' reports them all.
+ * Not accepted (see scenario_yaml.c): aliases and anchors (billion laughs),
+ * several documents, files over SCENARIO_MAX_FILE_BYTES, nesting over
+ * SCENARIO_MAX_DEPTH, more than SCENARIO_MAX_NODES nodes, NUL bytes, invalid
+ * UTF-8. Every problem is recorded with its 1-based line and column;
+ * validation goes on after a problem so that one 'check' reports them all.
  */
 #include "scenario/scenario.h"
 
@@ -27,9 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
+#include <yaml.h> /* scalar styles */
 
 #include "lang/xalloc.h"
+#include "scenario/scenario_yaml.h"
 
 /* ------------------------------------------------------------------ */
 /* Diagnostics                                                         */
@@ -89,27 +89,6 @@ void scenario_diag_format(const scenario_diag *d, size_t i, strbuf *out) {
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
-
-/* Appends s (n bytes) for a message: at most ~40 bytes, control bytes
- * escaped, cut on a UTF-8 character boundary. */
-static void quote_value(strbuf *sb, const char *s, size_t n) {
-    const size_t limit = 40;
-    size_t i = 0;
-    for (; i < n && i < limit; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\n') sb_puts(sb, "\\n");
-        else if (c == '\t') sb_puts(sb, "\\t");
-        else if (c < 0x20 || c == 0x7f) sb_printf(sb, "\\x%02x", c);
-        else sb_putc(sb, (char)c);
-    }
-    if (i < n) {
-        /* drop a partial UTF-8 sequence left at the cut */
-        while (sb->len > 0 && ((unsigned char)sb->data[sb->len - 1] & 0xc0) == 0x80) sb->len--;
-        if (sb->len > 0 && (unsigned char)sb->data[sb->len - 1] >= 0xc0) sb->len--;
-        sb->data[sb->len] = '\0';
-        sb_puts(sb, "...");
-    }
-}
 
 /* Levenshtein distance, for "did you mean" (short words only). */
 static size_t edit_distance(const char *a, const char *b) {
@@ -201,325 +180,6 @@ void scenario_format_duration(int64_t ns, strbuf *out) {
     else if (ns != 0 && ns % 1000000 == 0) sb_printf(out, "%lldms", (long long)(ns / 1000000));
     else if (ns != 0 && ns % 1000 == 0) sb_printf(out, "%lldus", (long long)(ns / 1000));
     else sb_printf(out, "%lldns", (long long)ns);
-}
-
-/* ------------------------------------------------------------------ */
-/* The raw text: line starts and positions, the way libyaml counts them  */
-
-typedef struct srctext {
-    const char *s;
-    size_t len;
-    size_t *line_start;   /* byte offset of each line (0-based index) */
-    size_t nlines;
-} srctext;
-
-/* Length of the line break at s[i] (libyaml's set: LF, CR, CRLF, NEL, LS,
- * PS), or 0. */
-static size_t break_len(const char *s, size_t len, size_t i) {
-    unsigned char c = (unsigned char)s[i];
-    if (c == '\n') return 1;
-    if (c == '\r') return (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
-    if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85) return 2;
-    if (c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
-        ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9))
-        return 3;
-    return 0;
-}
-
-static void srctext_init(srctext *t, const char *s, size_t len) {
-    t->s = s;
-    t->len = len;
-    size_t cap = 64;
-    t->line_start = xreallocarray(NULL, cap, sizeof(size_t));
-    t->nlines = 0;
-    size_t start = (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) ? 3 : 0;
-    t->line_start[t->nlines++] = start;
-    for (size_t i = start; i < len;) {
-        size_t b = break_len(s, len, i);
-        if (!b) {
-            i++;
-            continue;
-        }
-        i += b;
-        if (t->nlines == cap) {
-            cap *= 2;
-            t->line_start = xreallocarray(t->line_start, cap, sizeof(size_t));
-        }
-        t->line_start[t->nlines++] = i;
-    }
-}
-
-static void srctext_fini(srctext *t) { free(t->line_start); }
-
-/* Byte offset -> 1-based line and column (columns count characters). */
-static void srctext_pos(const srctext *t, size_t off, int *line, int *col) {
-    size_t lo = 0, hi = t->nlines;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (t->line_start[mid] <= off) lo = mid;
-        else hi = mid;
-    }
-    size_t chars = 0;
-    for (size_t i = t->line_start[lo]; i < off && i < t->len; i++)
-        if (((unsigned char)t->s[i] & 0xc0) != 0x80) chars++;
-    *line = (int)lo + 1;
-    *col = (int)chars + 1;
-}
-
-/* 1-based line and column (in characters) -> byte offset. */
-static size_t srctext_offset(const srctext *t, int line, int col) {
-    if (line < 1 || (size_t)line > t->nlines) return t->len;
-    size_t i = t->line_start[line - 1];
-    for (int c = 1; c < col && i < t->len; c++) {
-        i++;
-        while (i < t->len && ((unsigned char)t->s[i] & 0xc0) == 0x80) i++;
-    }
-    return i;
-}
-
-/* ------------------------------------------------------------------ */
-/* YAML -> tree                                                        */
-
-typedef enum ynode_kind { YN_NULL, YN_SCALAR, YN_MAP, YN_SEQ } ynode_kind;
-
-typedef struct ynode {
-    ynode_kind kind;
-    int line, col;          /* start, 1-based */
-    int end_line;           /* 1-based line of the end mark */
-    int style;              /* yaml_scalar_style_t, scalars only */
-    char *str;              /* scalar value (NUL-terminated) */
-    size_t len;
-    struct ynode **kids;    /* SEQ: items; MAP: key, value, key, value, ... */
-    size_t nkids;
-    size_t cap;
-} ynode;
-
-typedef struct yreader {
-    yaml_parser_t parser;
-    scenario_diag *diag;
-    const srctext *src;
-    size_t nodes;
-    bool broken;            /* parsing stopped (syntax error or a limit) */
-    bool depth_reported;
-    bool anchor_reported;   /* anchors and aliases are reported once each */
-    bool alias_reported;
-} yreader;
-
-static void ynode_free(ynode *n) {
-    if (!n) return;
-    for (size_t i = 0; i < n->nkids; i++) ynode_free(n->kids[i]);
-    free(n->kids);
-    free(n->str);
-    free(n);
-}
-
-static ynode *ynode_new(yreader *r, ynode_kind kind, yaml_mark_t start, yaml_mark_t end) {
-    ynode *n = xcalloc(1, sizeof *n);
-    n->kind = kind;
-    n->line = (int)start.line + 1;
-    n->col = (int)start.column + 1;
-    n->end_line = (int)end.line + 1;
-    if (++r->nodes == SCENARIO_MAX_NODES + 1) {
-        scenario_diag_add(r->diag, n->line, n->col,
-                          "too many YAML nodes (a scenario may have at most %d)",
-                          SCENARIO_MAX_NODES);
-        r->broken = true;
-    }
-    return n;
-}
-
-static void ynode_push(ynode *parent, ynode *kid) {
-    if (parent->nkids == parent->cap) {
-        parent->cap = parent->cap ? parent->cap * 2 : 8;
-        parent->kids = xreallocarray(parent->kids, parent->cap, sizeof *parent->kids);
-    }
-    parent->kids[parent->nkids++] = kid;
-}
-
-/* Records libyaml's error (problem + context) at its position. */
-static void yreader_report(yreader *r) {
-    yaml_parser_t *p = &r->parser;
-    r->broken = true;
-    int line = 1, col = 1;
-    if (p->error == YAML_READER_ERROR) {
-        srctext_pos(r->src, p->problem_offset, &line, &col);
-        if (p->problem_value >= 0)
-            scenario_diag_add(r->diag, line, col,
-                              "%s (byte 0x%02x)",
-                              p->problem ? p->problem : "cannot read the file",
-                              (unsigned)p->problem_value);
-        else
-            scenario_diag_add(r->diag, line, col, "%s",
-                              p->problem ? p->problem : "cannot read the file");
-        return;
-    }
-    if (p->error == YAML_MEMORY_ERROR) {
-        scenario_diag_add(r->diag, 1, 1, "out of memory while reading YAML");
-        return;
-    }
-    line = (int)p->problem_mark.line + 1;
-    col = (int)p->problem_mark.column + 1;
-    if (p->context)
-        scenario_diag_add(r->diag, line, col, "YAML syntax error: %s (%s at line %d, column %d)",
-                          p->problem ? p->problem : "invalid YAML", p->context,
-                          (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
-    else
-        scenario_diag_add(r->diag, line, col, "YAML syntax error: %s",
-                          p->problem ? p->problem : "invalid YAML");
-}
-
-static bool yreader_next(yreader *r, yaml_event_t *ev) {
-    if (r->broken) return false;
-    if (!yaml_parser_parse(&r->parser, ev)) {
-        yreader_report(r);
-        return false;
-    }
-    return true;
-}
-
-static void yreader_no_anchor(yreader *r, const yaml_char_t *anchor, yaml_mark_t at) {
-    if (!anchor || r->anchor_reported) return;
-    r->anchor_reported = true;
-    strbuf sb;
-    sb_init(&sb);
-    quote_value(&sb, (const char *)anchor, strlen((const char *)anchor));
-    scenario_diag_add(r->diag, (int)at.line + 1, (int)at.column + 1,
-                      "YAML anchors ('&%s') are not allowed in a scenario", sb.data);
-    sb_free(&sb);
-}
-
-/* Skips the rest of a collection whose start event was just read. */
-static void yreader_skip_collection(yreader *r) {
-    int level = 1;
-    yaml_event_t ev;
-    while (level > 0 && yreader_next(r, &ev)) {
-        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) level++;
-        else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) level--;
-        else if (ev.type == YAML_ALIAS_EVENT && !r->alias_reported) {
-            r->alias_reported = true;
-            scenario_diag_add(r->diag, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-                              "YAML aliases are not allowed in a scenario");
-        }
-        yaml_event_delete(&ev);
-    }
-}
-
-/* Builds the node that starts with *ev (consumed here). NULL if parsing
- * stopped. */
-static ynode *yreader_node(yreader *r, yaml_event_t *ev, int depth) {
-    ynode *n = NULL;
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT:
-        yreader_no_anchor(r, ev->data.scalar.anchor, ev->start_mark);
-        n = ynode_new(r, YN_SCALAR, ev->start_mark, ev->end_mark);
-        n->style = (int)ev->data.scalar.style;
-        n->len = ev->data.scalar.length;
-        n->str = xstrndup((const char *)ev->data.scalar.value, n->len);
-        yaml_event_delete(ev);
-        return n;
-    case YAML_ALIAS_EVENT:
-        if (!r->alias_reported) {
-            strbuf sb;
-            sb_init(&sb);
-            quote_value(&sb, (const char *)ev->data.alias.anchor,
-                        strlen((const char *)ev->data.alias.anchor));
-            scenario_diag_add(r->diag, (int)ev->start_mark.line + 1,
-                              (int)ev->start_mark.column + 1,
-                              "YAML aliases ('*%s') are not allowed in a scenario", sb.data);
-            sb_free(&sb);
-        }
-        r->alias_reported = true;
-        n = ynode_new(r, YN_NULL, ev->start_mark, ev->end_mark);
-        yaml_event_delete(ev);
-        return n;
-    case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT: {
-        bool is_map = ev->type == YAML_MAPPING_START_EVENT;
-        yreader_no_anchor(r, is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor,
-                          ev->start_mark);
-        n = ynode_new(r, is_map ? YN_MAP : YN_SEQ, ev->start_mark, ev->end_mark);
-        yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
-        yaml_event_delete(ev);
-        if (depth >= SCENARIO_MAX_DEPTH) {
-            if (!r->depth_reported)
-                scenario_diag_add(r->diag, n->line, n->col,
-                                  "YAML nested too deeply (more than %d levels)", SCENARIO_MAX_DEPTH);
-            r->depth_reported = true;
-            n->kind = YN_NULL;
-            yreader_skip_collection(r);
-            return r->broken ? (ynode_free(n), NULL) : n;
-        }
-        for (;;) {
-            yaml_event_t kid;
-            if (!yreader_next(r, &kid)) {
-                ynode_free(n);
-                return NULL;
-            }
-            if (kid.type == end) {
-                n->end_line = (int)kid.end_mark.line + 1;
-                yaml_event_delete(&kid);
-                return n;
-            }
-            ynode *k = yreader_node(r, &kid, depth + 1);
-            if (!k || r->broken) {
-                ynode_free(k);
-                ynode_free(n);
-                return NULL;
-            }
-            ynode_push(n, k);
-        }
-    }
-    default:
-        /* cannot happen inside a document; treat as a syntax error */
-        scenario_diag_add(r->diag, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
-                          "unexpected YAML event");
-        yaml_event_delete(ev);
-        r->broken = true;
-        return NULL;
-    }
-}
-
-/* Parses the whole stream. Returns the root node (NULL: empty stream or
- * stopped; *ok tells which). */
-static ynode *yreader_document(yreader *r, bool *ok) {
-    yaml_event_t ev;
-    ynode *root = NULL;
-    *ok = false;
-    if (!yreader_next(r, &ev)) return NULL; /* STREAM-START */
-    yaml_event_delete(&ev);
-    if (!yreader_next(r, &ev)) return NULL;
-    if (ev.type == YAML_STREAM_END_EVENT) {
-        yaml_event_delete(&ev);
-        *ok = true;
-        return NULL;
-    }
-    yaml_event_delete(&ev); /* DOCUMENT-START */
-    if (!yreader_next(r, &ev)) return NULL;
-    root = yreader_node(r, &ev, 1);
-    if (!root) return NULL;
-    if (!yreader_next(r, &ev)) goto fail; /* DOCUMENT-END */
-    yaml_event_delete(&ev);
-    if (!yreader_next(r, &ev)) goto fail;
-    if (ev.type == YAML_DOCUMENT_START_EVENT) {
-        scenario_diag_add(r->diag, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-                          "a scenario is one YAML document; found a second one here");
-        yaml_event_delete(&ev);
-        goto fail;
-    }
-    yaml_event_delete(&ev);
-    *ok = true;
-    return root;
-fail:
-    ynode_free(root);
-    return NULL;
-}
-
-/* A plain scalar that YAML reads as null: empty, '~' or null. */
-static bool ynode_is_null(const ynode *n) {
-    if (n->kind == YN_NULL) return true;
-    if (n->kind != YN_SCALAR || n->style != YAML_PLAIN_SCALAR_STYLE) return false;
-    return n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
-           strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -662,13 +322,13 @@ static void key_describe(const key_spec *k, strbuf *sb) {
 }
 
 /* Appends how the node looks, for "got ...". */
-static void node_describe(const ynode *n, strbuf *sb) {
-    if (ynode_is_null(n)) sb_puts(sb, "nothing");
+static void node_describe(const scenario_node *n, strbuf *sb) {
+    if (scenario_node_is_null(n)) sb_puts(sb, "nothing");
     else if (n->kind == YN_MAP) sb_puts(sb, "a mapping");
     else if (n->kind == YN_SEQ) sb_puts(sb, "a list");
     else {
         sb_putc(sb, '\'');
-        quote_value(sb, n->str, n->len);
+        scenario_quote(sb, n->str, n->len);
         sb_putc(sb, '\'');
     }
 }
@@ -698,7 +358,7 @@ void scenario_describe_keys(strbuf *out) {
 typedef struct loader {
     scenario *sc;
     scenario_diag *diag;
-    const srctext *src;
+    const scenario_text *src;
 } loader;
 
 static const key_spec *key_find(key_section sec, const char *name) {
@@ -753,17 +413,17 @@ static const char *choice_near(const char *choices, const char *word, char *buf,
 }
 
 /* Records "'KEY' must be WHAT, got HOW" at the value. */
-static void bad_value(loader *ld, const key_spec *k, const ynode *v, const char *extra) {
+static void bad_value(loader *ld, const key_spec *k, const scenario_node *v, const char *extra) {
     strbuf what, got;
     sb_init(&what);
     sb_init(&got);
     key_describe(k, &what);
     node_describe(v, &got);
     if (v->kind == YN_SCALAR && v->style != YAML_PLAIN_SCALAR_STYLE && k->type == KT_INT &&
-        !ynode_is_null(v)) {
+        !scenario_node_is_null(v)) {
         sb_clear(&got);
         sb_puts(&got, "the quoted string \"");
-        quote_value(&got, v->str, v->len);
+        scenario_quote(&got, v->str, v->len);
         sb_puts(&got, "\"");
     }
     scenario_diag_add(ld->diag, v->line, v->col, "'%s' must be %s, got %s%s", k->name, what.data,
@@ -773,7 +433,7 @@ static void bad_value(loader *ld, const key_spec *k, const ynode *v, const char 
 }
 
 /* Works out where a program's text sits in the file (see lang_origin). */
-static void program_origin(loader *ld, const ynode *key, const ynode *v) {
+static void program_origin(loader *ld, const scenario_node *key, const scenario_node *v) {
     scenario *sc = ld->sc;
     if (v->style != YAML_LITERAL_SCALAR_STYLE) {
         bool quoted = v->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
@@ -785,8 +445,8 @@ static void program_origin(loader *ld, const ynode *key, const ynode *v) {
     /* v->line is the line of the '|' indicator; the text starts on the next */
     sc->program_line = v->line + 1;
     sc->program_indent = 0;
-    const srctext *t = ld->src;
-    size_t i = srctext_offset(t, v->line, v->col);
+    const scenario_text *t = ld->src;
+    size_t i = scenario_text_offset(t, v->line, v->col);
     if (i < t->len && t->s[i] == '|') i++;
     for (; i < t->len && (t->s[i] == '+' || t->s[i] == '-' || (t->s[i] >= '0' && t->s[i] <= '9'));
          i++) {
@@ -803,25 +463,25 @@ static void program_origin(loader *ld, const ynode *key, const ynode *v) {
             p++;
             spaces++;
         }
-        if (p < t->len && !break_len(t->s, t->len, p)) {
+        if (p < t->len && !scenario_text_break_len(t->s, t->len, p)) {
             sc->program_indent = spaces;
             return;
         }
     }
 }
 
-static void check_mapping(loader *ld, const ynode *map, key_section sec, void *base);
+static void check_mapping(loader *ld, const scenario_node *map, key_section sec, void *base);
 
-static void check_captions(loader *ld, const key_spec *k, const ynode *v) {
+static void check_captions(loader *ld, const key_spec *k, const scenario_node *v) {
     scenario *sc = ld->sc;
-    if (ynode_is_null(v)) return;
+    if (scenario_node_is_null(v)) return;
     if (v->kind != YN_SEQ) {
         bad_value(ld, k, v, NULL);
         return;
     }
     sc->captions = xcalloc(v->nkids ? v->nkids : 1, sizeof *sc->captions);
     for (size_t i = 0; i < v->nkids; i++) {
-        const ynode *item = v->kids[i];
+        const scenario_node *item = v->kids[i];
         if (item->kind != YN_MAP) {
             strbuf got;
             sb_init(&got);
@@ -841,11 +501,11 @@ static void check_captions(loader *ld, const key_spec *k, const ynode *v) {
 }
 
 /* Validates one value against its key and stores it. */
-static void check_value(loader *ld, const key_spec *k, const ynode *key, const ynode *v,
-                        void *base) {
+static void check_value(loader *ld, const key_spec *k, const scenario_node *key,
+                        const scenario_node *v, void *base) {
     switch (k->type) {
     case KT_MAP:
-        if (ynode_is_null(v) && !sections[k->sub].one_of) return; /* "machine:" alone */
+        if (scenario_node_is_null(v) && !sections[k->sub].one_of) return; /* "machine:" alone */
         if (v->kind != YN_MAP) {
             bad_value(ld, k, v, NULL);
             return;
@@ -863,7 +523,7 @@ static void check_value(loader *ld, const key_spec *k, const ynode *key, const y
     default:
         break;
     }
-    if (v->kind != YN_SCALAR || ynode_is_null(v)) {
+    if (v->kind != YN_SCALAR || scenario_node_is_null(v)) {
         bad_value(ld, k, v, NULL);
         return;
     }
@@ -875,8 +535,9 @@ static void check_value(loader *ld, const key_spec *k, const ynode *key, const y
     case KT_TEXT:
     case KT_PROGRAM:
         if ((int64_t)v->len > k->max) {
-            scenario_diag_add(ld->diag, v->line, v->col, "'%s' is too long (%zu bytes; at most %lld)",
-                              k->name, v->len, (long long)k->max);
+            scenario_diag_add(ld->diag, v->line, v->col,
+                              "'%s' is too long (%zu bytes; at most %lld)", k->name, v->len,
+                              (long long)k->max);
             return;
         }
         if ((int64_t)v->len < k->min) {
@@ -903,7 +564,8 @@ static void check_value(loader *ld, const key_spec *k, const ynode *key, const y
         break;
     case KT_INT: {
         int64_t n;
-        if (v->style != YAML_PLAIN_SCALAR_STYLE || !scenario_parse_int(v->str, k->min, k->max, &n)) {
+        if (v->style != YAML_PLAIN_SCALAR_STYLE ||
+            !scenario_parse_int(v->str, k->min, k->max, &n)) {
             bad_value(ld, k, v, NULL);
             return;
         }
@@ -948,11 +610,11 @@ static const char *section_key(key_section sec) {
 
 /* "unknown key 'x'", with the nearest known key (in this section, or else in
  * another one, saying where it belongs), or else the list of known keys. */
-static void unknown_key(loader *ld, key_section sec, const ynode *key) {
+static void unknown_key(loader *ld, key_section sec, const scenario_node *key) {
     strbuf name, hint;
     sb_init(&name);
     sb_init(&hint);
-    quote_value(&name, key->str, key->len);
+    scenario_quote(&name, key->str, key->len);
     const key_spec *near = NULL;
     for (size_t i = 0; i < NKEYS && !near; i++)
         if (scenario_keys[i].section == sec && is_near(key->str, scenario_keys[i].name))
@@ -984,12 +646,12 @@ static void unknown_key(loader *ld, key_section sec, const ynode *key) {
     sb_free(&hint);
 }
 
-static void check_mapping(loader *ld, const ynode *map, key_section sec, void *base) {
+static void check_mapping(loader *ld, const scenario_node *map, key_section sec, void *base) {
     bool seen[NKEYS] = {false};
     int present = 0;
     const char *first_present = NULL;
     for (size_t i = 0; i + 1 < map->nkids; i += 2) {
-        const ynode *key = map->kids[i], *val = map->kids[i + 1];
+        const scenario_node *key = map->kids[i], *val = map->kids[i + 1];
         if (key->kind != YN_SCALAR) {
             strbuf got;
             sb_init(&got);
@@ -999,7 +661,7 @@ static void check_mapping(loader *ld, const ynode *map, key_section sec, void *b
             sb_free(&got);
             continue;
         }
-        const ynode *dup = NULL;
+        const scenario_node *dup = NULL;
         for (size_t j = 0; j < i && !dup; j += 2)
             if (map->kids[j]->kind == YN_SCALAR && map->kids[j]->len == key->len &&
                 memcmp(map->kids[j]->str, key->str, key->len) == 0)
@@ -1007,7 +669,7 @@ static void check_mapping(loader *ld, const ynode *map, key_section sec, void *b
         if (dup) {
             strbuf name;
             sb_init(&name);
-            quote_value(&name, key->str, key->len);
+            scenario_quote(&name, key->str, key->len);
             scenario_diag_add(ld->diag, key->line, key->col,
                               "duplicate key '%s' (first given at line %d)", name.data, dup->line);
             sb_free(&name);
@@ -1120,85 +782,14 @@ void scenario_free(scenario *sc) {
     memset(sc, 0, sizeof *sc);
 }
 
-/* Length of the valid UTF-8 sequence at s[i], or 0 (overlong forms,
- * surrogates and code points over U+10FFFF are invalid). */
-static size_t utf8_len(const unsigned char *s, size_t len, size_t i) {
-    unsigned char c = s[i];
-    if (c < 0x80) return 1;
-    size_t n;
-    unsigned cp, min;
-    if ((c & 0xe0) == 0xc0) n = 2, cp = c & 0x1fu, min = 0x80;
-    else if ((c & 0xf0) == 0xe0) n = 3, cp = c & 0x0fu, min = 0x800;
-    else if ((c & 0xf8) == 0xf0) n = 4, cp = c & 0x07u, min = 0x10000;
-    else return 0;
-    if (i + n > len) return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((s[i + k] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i + k] & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return n;
-}
-
-/* Problems the text has before libyaml sees it. */
-static bool precheck(const srctext *t, scenario_diag *diag) {
-    if (t->len == 0) {
-        scenario_diag_add(diag, 1, 1, "the file is empty (a scenario needs at least a 'program' key)");
-        return false;
-    }
-    if (t->len >= 2 && (((unsigned char)t->s[0] == 0xfe && (unsigned char)t->s[1] == 0xff) ||
-                        ((unsigned char)t->s[0] == 0xff && (unsigned char)t->s[1] == 0xfe))) {
-        scenario_diag_add(diag, 1, 1, "UTF-16 text is not supported: save the file as UTF-8");
-        return false;
-    }
-    const char *nul = memchr(t->s, '\0', t->len);
-    if (nul) {
-        int line, col;
-        srctext_pos(t, (size_t)(nul - t->s), &line, &col);
-        scenario_diag_add(diag, line, col,
-                          "NUL byte in the file: this looks like a binary file, not a YAML scenario");
-        return false;
-    }
-    const unsigned char *u = (const unsigned char *)t->s;
-    for (size_t i = 0; i < t->len;) {
-        size_t n = utf8_len(u, t->len, i);
-        if (n == 0) {
-            int line, col;
-            srctext_pos(t, i, &line, &col);
-            scenario_diag_add(diag, line, col,
-                              "invalid UTF-8 (byte 0x%02x): a scenario file must be UTF-8 text",
-                              u[i]);
-            return false;
-        }
-        i += n;
-    }
-    return true;
-}
-
 static int load_yaml(scenario *sc, scenario_diag *diag) {
-    srctext t;
-    srctext_init(&t, sc->source, sc->source_len);
+    scenario_text t;
+    scenario_text_init(&t, sc->source, sc->source_len);
     size_t before = diag->count;
-    if (!precheck(&t, diag)) {
-        srctext_fini(&t);
-        return -1;
-    }
-    yreader r;
-    memset(&r, 0, sizeof r);
-    r.diag = diag;
-    r.src = &t;
-    if (!yaml_parser_initialize(&r.parser)) {
-        scenario_diag_add(diag, 1, 1, "out of memory while reading YAML");
-        srctext_fini(&t);
-        return -1;
-    }
-    yaml_parser_set_input_string(&r.parser, (const unsigned char *)sc->source, sc->source_len);
-    bool ok;
-    ynode *root = yreader_document(&r, &ok);
-    yaml_parser_delete(&r.parser);
-    if (ok) {
+    scenario_node *root = NULL;
+    if (scenario_yaml_parse(&t, diag, &root) == 0) {
         loader ld = {sc, diag, &t};
-        if (!root || ynode_is_null(root)) {
+        if (!root || scenario_node_is_null(root)) {
             scenario_diag_add(diag, root ? root->line : 1, root ? root->col : 1,
                               "the scenario is empty (it needs at least a 'program' key)");
         } else if (root->kind != YN_MAP) {
@@ -1215,8 +806,8 @@ static int load_yaml(scenario *sc, scenario_diag *diag) {
             check_caption_lines(&ld);
         }
     }
-    ynode_free(root);
-    srctext_fini(&t);
+    scenario_node_free(root);
+    scenario_text_fini(&t);
     return diag->count > before ? -1 : 0;
 }
 
