@@ -447,7 +447,7 @@ int num_round_int(int64_t x, int64_t ndigits, int64_t *out, num_error *err) {
         r += b;
     }
     /* divmod_near: round half to even */
-    if (2 * r > b || (2 * r == b && (q & 1))) q += 1;
+    if (r > b - r || (r == b - r && (q & 1))) q += 1; /* 2*r could overflow */
     __int128 res = q * b;
     if (res > INT64_MAX || res < INT64_MIN) return num_overflow(err);
     *out = (int64_t)res;
@@ -554,9 +554,15 @@ static int num_literal_error(num_error *err, const char *prefix, const char *s, 
     return -1;
 }
 
-/* PyLong_FromString on the ASCII text t: true if it is a whole valid literal;
- * *overflow set when the value does not fit in int64. */
-static bool num_scan_int(const char *t, size_t n, int base, int64_t *out, bool *overflow) {
+/* What num_scan_int found. */
+enum { NUM_SCAN_OK, NUM_SCAN_INVALID, NUM_SCAN_OVERFLOW, NUM_SCAN_TOO_LONG };
+
+/* CPython 3.11's int_max_str_digits default (sys.set_int_max_str_digits). */
+#define NUM_MAX_STR_DIGITS 4300
+
+/* PyLong_FromString on the ASCII text t. *ndigits gets the digit count
+ * (for the NUM_SCAN_TOO_LONG message). */
+static int num_scan_int(const char *t, size_t n, int base, int64_t *out, size_t *ndigits) {
     size_t i = 0;
     bool neg = false, error_if_nonzero = false;
     while (i < n && num_isspace(t[i])) i++;
@@ -586,15 +592,16 @@ static bool num_scan_int(const char *t, size_t n, int base, int64_t *out, bool *
         i += 2;
         if (i < n && t[i] == '_') i++; /* one underscore allowed after the prefix */
     }
-    if (i < n && t[i] == '_') return false;
-    size_t start = i;
+    if (i < n && t[i] == '_') return NUM_SCAN_INVALID;
+    size_t start = i, digits = 0;
     char prev = 0;
     unsigned __int128 acc = 0;
     bool big = false;
     while (i < n && (num_digit_value(t[i]) < base || t[i] == '_')) {
         if (t[i] == '_') {
-            if (prev == '_') return false;
+            if (prev == '_') return NUM_SCAN_INVALID;
         } else {
+            digits++;
             acc = acc * (unsigned)base + (unsigned)num_digit_value(t[i]);
             if (acc > ((unsigned __int128)1 << 63)) {
                 big = true;
@@ -604,17 +611,18 @@ static bool num_scan_int(const char *t, size_t n, int base, int64_t *out, bool *
         prev = t[i];
         i++;
     }
-    if (prev == '_') return false;
-    if (i == start) return false;
-    if (error_if_nonzero && (acc != 0 || big)) return false;
-    while (i < n && num_isspace(t[i])) i++;
-    if (i != n) return false;
-    if (big || (!neg && acc > (unsigned __int128)INT64_MAX)) {
-        *overflow = true;
-        return true;
+    if (prev == '_') return NUM_SCAN_INVALID;
+    if ((base & (base - 1)) != 0 && digits > NUM_MAX_STR_DIGITS) {
+        *ndigits = digits; /* CPython checks this before the rest */
+        return NUM_SCAN_TOO_LONG;
     }
+    if (i == start) return NUM_SCAN_INVALID;
+    if (error_if_nonzero && (acc != 0 || big)) return NUM_SCAN_INVALID;
+    while (i < n && num_isspace(t[i])) i++;
+    if (i != n) return NUM_SCAN_INVALID;
+    if (big || (!neg && acc > (unsigned __int128)INT64_MAX)) return NUM_SCAN_OVERFLOW;
     *out = neg ? (int64_t)(0 - (uint64_t)acc) : (int64_t)acc;
-    return true;
+    return NUM_SCAN_OK;
 }
 
 int num_parse_int(const char *s, size_t n, int base, int64_t *out, num_error *err) {
@@ -623,15 +631,20 @@ int num_parse_int(const char *s, size_t n, int base, int64_t *out, num_error *er
     strbuf t;
     sb_init(&t);
     num_to_ascii(s, n, &t);
-    bool overflow = false;
-    bool ok = num_scan_int(t.data, t.len, base, out, &overflow);
+    size_t ndigits = 0;
+    int rc = num_scan_int(t.data, t.len, base, out, &ndigits);
     sb_free(&t);
-    if (!ok) {
+    if (rc == NUM_SCAN_INVALID) {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "invalid literal for int() with base %d", base);
         return num_literal_error(err, prefix, s, n, 200);
     }
-    if (overflow) return num_overflow(err);
+    if (rc == NUM_SCAN_TOO_LONG)
+        return num_error_set(err, "ValueError",
+                             "Exceeds the limit (%d digits) for integer string conversion: value has %zu "
+                             "digits; use sys.set_int_max_str_digits() to increase the limit",
+                             NUM_MAX_STR_DIGITS, ndigits);
+    if (rc == NUM_SCAN_OVERFLOW) return num_overflow(err);
     return 0;
 }
 

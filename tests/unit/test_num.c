@@ -785,6 +785,20 @@ START_TEST(test_parse_int) {
     int64_t o;
     ck_assert_int_eq(num_parse_int("12\0", 3, 10, &o, &err), -1);
     ck_assert_str_eq(err.msg, "invalid literal for int() with base 10: '12\\x00'");
+    /* CPython's limit on decimal digits comes before the other checks */
+    static char big[5002];
+    memset(big, '1', 5000);
+    big[5000] = 'x';
+    ck_assert_int_eq(num_parse_int(big, 5001, 10, &o, &err), -1);
+    ck_assert_str_eq(err.msg, "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 "
+                              "digits; use sys.set_int_max_str_digits() to increase the limit");
+    ck_assert_int_eq(num_parse_int(big, 4300, 10, &o, &err), -1);
+    ck_assert_str_eq(err.type, "OverflowError");
+    ck_assert_int_eq(num_parse_int(big, 5000, 16, &o, &err), -1); /* no limit for base 16 */
+    ck_assert_str_eq(err.type, "OverflowError");
+    /* a long invalid literal shows 200 characters of its repr */
+    ck_assert_int_eq(num_parse_int(big + 4700, 301, 10, &o, &err), -1);
+    ck_assert_uint_eq(strlen(err.msg), strlen("invalid literal for int() with base 10: ") + 200);
     sb_free(&sb);
 }
 END_TEST
