@@ -1,7 +1,6 @@
 /* ast.c - the AST arena, its helpers, and the S-expression dumper. */
 #include "ast.h"
 
-#include <locale.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,23 +122,46 @@ static void ast_dump_str(const ast_str *s, strbuf *out) {
     sb_putc(out, '"');
 }
 
-/* Shortest repr that round-trips, always with '.', 'e', "inf" or "nan". */
+/* A float as Python's repr prints it: the shortest digits that round-trip,
+ * positional for exponents -4..15, else d.ddde+XX; "inf" for infinity. */
 static void ast_dump_float(double v, strbuf *out) {
-    char buf[64];
-    int prec;
+    char buf[64], digits[32];
+    int prec, n = 0, exp;
+    if (v != v) { sb_puts(out, "nan"); return; }
+    if (v == 1.0 / 0.0 || v == -1.0 / 0.0) { sb_puts(out, v < 0 ? "-inf" : "inf"); return; }
     for (prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
         if (strtod(buf, NULL) == v) break;
     }
-    const char *dp = localeconv()->decimal_point;
-    char dpc = dp && *dp ? *dp : '.';
-    int has_mark = 0;
-    for (char *p = buf; *p; p++) {
-        if (*p == dpc) *p = '.';
-        if (*p == '.' || *p == 'e' || *p == 'n' || *p == 'i') has_mark = 1;
+    const char *q = buf;
+    if (*q == '-') { sb_putc(out, '-'); q++; }
+    for (; *q && *q != 'e'; q++)
+        if (*q >= '0' && *q <= '9') digits[n++] = *q;
+    exp = atoi(q + 1);
+    while (n > 1 && digits[n - 1] == '0') n--;
+    digits[n] = '\0';
+    if (exp >= -4 && exp < 16) {
+        if (exp < 0) {
+            sb_puts(out, "0.");
+            sb_fill(out, '0', (size_t)(-exp - 1));
+            sb_puts(out, digits);
+        } else if (n <= exp + 1) {
+            sb_puts(out, digits);
+            sb_fill(out, '0', (size_t)(exp + 1 - n));
+            sb_puts(out, ".0");
+        } else {
+            sb_append(out, digits, (size_t)exp + 1);
+            sb_putc(out, '.');
+            sb_puts(out, digits + exp + 1);
+        }
+    } else {
+        sb_putc(out, digits[0]);
+        if (n > 1) {
+            sb_putc(out, '.');
+            sb_puts(out, digits + 1);
+        }
+        sb_printf(out, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
     }
-    sb_puts(out, buf);
-    if (!has_mark) sb_puts(out, ".0");
 }
 
 static void ast_dump_rec(const ast_node *n, strbuf *out, int pos);

@@ -2,7 +2,7 @@
  * debugging. One line, single spaces, no trailing newline.
  *
  *   module        (module S...)          statement list  [S S ...]
- *   name          x                      int / float     42  1.5  1e+100  inf
+ *   name          x                      int / float     42  1000.0  1e+16  inf  (Python's repr)
  *   str           "a\n\"b"  (\\ \" \n \t \r \xHH escaped; other UTF-8 as is)
  *   constants     None True False ...    (... = AST_NONE made from an Ellipsis)
  *   f-string      (f PART...)            field   (fmt X [!r|!s|!a] [(f SPEC...)])

@@ -1065,6 +1065,7 @@ static ast_node *parse_atom(parser *p) {
 /* The arguments of a call (or of a class) after '(' up to and including ')'. */
 static void parse_arguments(parser *p, ast_node *call, const lex_token *lpar, int allow_genexp) {
     int seen_kw = 0, seen_kwunpack = 0;
+    const char *misplaced = NULL; /* reported after the other arguments, like CPython */
     ast_list *args = &call->u.call.args, *kws = &call->u.call.keywords;
     while (parse_kind(p) != LEX_RPAR) {
         const lex_token *t = parse_peek(p);
@@ -1116,11 +1117,16 @@ static void parse_arguments(parser *p, ast_node *call, const lex_token *lpar, in
                     parse_fail_node(p, e, "cannot assign to %s", parse_expr_name(e));
                 parse_fail_node(p, e, "expression cannot contain assignment, perhaps you meant \"==\"?");
             }
-            if (seen_kwunpack) parse_fail_node(p, e, "positional argument follows keyword argument unpacking");
-            if (seen_kw) parse_fail_node(p, e, "positional argument follows keyword argument");
+            if (seen_kwunpack && !misplaced) misplaced = "positional argument follows keyword argument unpacking";
+            if (seen_kw && !misplaced) misplaced = "positional argument follows keyword argument";
             ast_list_push(p->arena, args, e);
         }
         if (!parse_accept(p, LEX_COMMA)) break;
+    }
+    if (misplaced) {
+        parse_peek(p);
+        const lex_token *at = &p->toks[p->far > p->pos ? p->far : p->pos];
+        parse_fail_tok(p, at, "%s", misplaced);
     }
     parse_expect(p, LEX_RPAR);
 }
@@ -1930,6 +1936,11 @@ static ast_node *parse_rhs(parser *p) {
     return parse_kind(p) == LEX_KW_YIELD ? parse_yield(p) : parse_star_expressions(p);
 }
 
+static void parse_try_rhs(parser *p, void *ctx) {
+    (void)ctx;
+    (void)parse_rhs(p);
+}
+
 static int parse_is_single_target(const ast_node *e) {
     return e->kind == AST_NAME || e->kind == AST_ATTRIBUTE || e->kind == AST_SUBSCRIPT;
 }
@@ -1961,14 +1972,33 @@ static ast_node *parse_expr_stmt(parser *p) {
         }
         n->u.assign.value = cur;
     } else if (parse_augop(t->kind, &op)) {
+        if (!parse_is_single_target(e)) {
+            /* CPython names the bad target only when a value follows */
+            parse_state s;
+            parse_save(p, &s);
+            parse_advance(p);
+            int ok = parse_attempt(p, parse_try_rhs, NULL, 0);
+            parse_restore(p, &s);
+            if (!ok) parse_fail_here(p);
+            parse_fail_node(p, e, "'%s' is an illegal expression for augmented assignment",
+                            parse_expr_name(e));
+        }
         parse_advance(p);
         n = parse_mk(p, AST_AUGASSIGN, first);
         n->u.augassign.target = e;
         n->u.augassign.op = op;
         n->u.augassign.value = parse_rhs(p);
-        if (!parse_is_single_target(e))
-            parse_fail_node(p, e, "'%s' is an illegal expression for augmented assignment",
-                            parse_expr_name(e));
+    } else if (t->kind == LEX_COLONEQUAL) {
+        /* 'x := 1' needs parentheses; CPython names other bad targets */
+        if (e->kind != AST_NAME) {
+            parse_state s;
+            parse_save(p, &s);
+            parse_advance(p);
+            int ok = parse_attempt(p, parse_try_expression, NULL, 0);
+            parse_restore(p, &s);
+            if (ok) parse_fail_node(p, e, "cannot use assignment expressions with %s", parse_expr_name(e));
+        }
+        parse_fail_here(p);
     } else if (t->kind == LEX_COLON) {
         if (!parse_is_single_target(e)) {
             /* CPython names the bad target only when an annotation follows */
