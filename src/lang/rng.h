@@ -29,6 +29,7 @@
 
 #define RNG_N 624
 
+/* The generator state; seed it (rng_seed_*) before drawing. */
 typedef struct rng {
     uint32_t mt[RNG_N];
     int mti;

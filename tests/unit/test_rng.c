@@ -146,7 +146,7 @@ static void test_result(char *buf, size_t n, int rc, int64_t v, const num_error 
 START_TEST(test_ranges) {
     rng r;
     num_error err;
-    char buf[256];
+    char buf[sizeof(num_error) + 16];
     int64_t v = 0;
     const int64_t want[] = {7, 1, 5, 6, 4, 5, 10, 7, 3, 6, 2, 7, 5, 9, 3, 10, 9, 3, 6, 2};
     rng_seed_i64(&r, 12345);
