@@ -139,6 +139,9 @@ typedef struct native_type {
     void (*free)(void *payload);
     /* optional: the instance's repr when the class defines no __repr__ */
     vm_status (*repr)(struct vm_thread *th, value self, struct strbuf *out);
+    /* optional: the payload a copied instance gets (a fork of a per-process
+       object); NULL shares the payload (machine-owned shared objects) */
+    void *(*clone)(void *payload, void *copy_ctx);
 } native_type;
 
 struct class_obj {

@@ -100,6 +100,13 @@ struct sim_proc {
     sim_tlist joiners;        /* threads (of the parent) in Process.join() */
     value *roots;             /* engine-held values of this heap (GC roots) */
     int nroots, roots_cap;
+    value pyobj;              /* current_process() in this process */
+    value parent_obj;         /* the Process object in the parent's heap */
+    int forks_done;           /* the first fork of an interpreter costs more */
+    bool internal;            /* a process of the machine (pool worker, manager) */
+    bool spawn_pending;       /* spawn: importing __mp_main__ before run() */
+    value spawn_source;       /* the Process object to unpickle (in spawn_source_proc) */
+    sim_proc *spawn_source_proc;
 };
 
 typedef struct sim_event sim_event;
@@ -140,6 +147,9 @@ struct sim {
     void *owned;              /* payloads the machine frees (sim_own) */
     size_t nowned, owned_cap;
     sim_thread *current;      /* the thread whose slice is running */
+    int start_method;         /* multiprocessing's chosen method (once set) */
+    bool start_method_set;
+    int forkserver_up;        /* processes started through the fork server */
 };
 
 /* ---- engine (sim_engine.c) ---- */

@@ -7,7 +7,9 @@
 
 #include "lang/obj.h"
 #include "lang/xalloc.h"
+#include "sim/sim_copy.h"
 #include "sim/sim_internal.h"
+#include "lang/ops.h"
 
 void sim_proc_hooks(sim_proc *p);
 
@@ -37,6 +39,9 @@ sim_proc *sim_proc_new(sim *s, sim_proc *parent, const char *name, const char *i
     p->name = xstrdup(name);
     p->identity = xstrdup(identity);
     p->parent = parent;
+    p->pyobj = v_undef();
+    p->parent_obj = v_undef();
+    p->spawn_source = v_undef();
     lang_run_opts opts = {s->cfg.seed + (uint64_t)(parent ? p->pid * 7919 : 0), s->cfg.cores, NULL, NULL};
     p->vm = vm_new(s->prog, &opts);
     p->vm->pid = p->pid;
@@ -129,13 +134,45 @@ void sim_proc_shutdown_step(sim_proc *p) {
     }
 }
 
-int exc_system_exit_status(vm_thread *th, value exc);
+/* spawn: the child finished importing __mp_main__; now it unpickles its
+ * Process object (functions by name) and runs it. False if that failed. */
+static bool spawn_continue(sim_thread *mt) {
+    sim_proc *p = mt->proc;
+    p->spawn_pending = false;
+    sim_copy_ctx c;
+    sim_copy_init(&c, p->spawn_source_proc->main->vt, mt->vt, true);
+    value self = sim_copy(&c, p->spawn_source);
+    bool ok = !c.failed;
+    if (!ok) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "_pickle.PicklingError: %s\n", c.error);
+        vm_write(p->vm, 2, msg, strlen(msg));
+    }
+    sim_copy_fini(&c);
+    if (!ok) return false;
+    p->pyobj = self;
+    sim_proc_add_root(p, self);
+    value run;
+    if (ops_getattr(mt->vt, self, p->vm->names.run, &run) != VM_OK) return false;
+    vm_thread_start_call(mt->vt, run, tuple_pack(p->vm, 0, NULL));
+    return true;
+}
 
 void sim_proc_main_done(sim_thread *mt) {
     sim_proc *p = mt->proc;
     vm *m = p->vm;
     value exc = mt->exc;
     int status = 0;
+    if (p->spawn_pending && exc.tag == VT_UNDEF) {
+        if (spawn_continue(mt)) return; /* the thread goes on running */
+        exc = v_undef();
+        mt->saved_count = 1;
+        mt->shutdown_phase = 1;
+        sim_core_release(mt);
+        if (mt->has_gil) sim_gil_drop(mt, TG_EXIT);
+        sim_proc_shutdown_step(p);
+        return;
+    }
     if (exc.tag != VT_UNDEF) {
         if (vm_exc_matches(m, exc, m->cls.SystemExit)) {
             status = exc_system_exit_status(mt->vt, exc);

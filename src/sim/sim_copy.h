@@ -1,0 +1,28 @@
+/* sim_copy.h - copying values between process heaps (fork, pickling). */
+#ifndef CONCVIZ_SIM_COPY_H
+#define CONCVIZ_SIM_COPY_H
+
+#include "sim/sim_internal.h"
+
+typedef struct sim_copy_ctx {
+    vm *src, *dst;
+    vm_thread *src_th, *dst_th;  /* threads of each side (imports happen on dst_th) */
+    bool pickle;                 /* spawn semantics: functions and classes by name */
+    obj **keys;                  /* memo: source object -> copy */
+    value *vals;
+    size_t cap, n;
+    int depth;
+    bool failed;
+    char error[300];             /* why, when failed */
+    size_t bytes;                /* a size estimate, for the pickling cost */
+} sim_copy_ctx;
+
+void sim_copy_init(sim_copy_ctx *c, vm_thread *src_th, vm_thread *dst_th, bool pickle);
+void sim_copy_fini(sim_copy_ctx *c);
+/* Makes `to` stand for `from` in later copies. */
+void sim_copy_memo(sim_copy_ctx *c, const obj *from, value to);
+value sim_copy(sim_copy_ctx *c, value v);
+/* Copies the source's main-module globals into the destination's (fork). */
+void sim_copy_fork_world(sim_copy_ctx *c);
+
+#endif
