@@ -10,6 +10,8 @@
 
 #include "lang/lang.h"
 #include "lang/strbuf.h"
+#include "sim/sim.h"
+#include "trace/trace.h"
 #include "scenario/builtin.h"
 #include "scenario/scenario.h"
 
@@ -52,7 +54,8 @@ static void print_help(void) {
     sb_init(&sb);
     sb_puts(&sb,
             "Usage: concviz [OPTION]\n"
-            "       concviz run [--seed N] SCENARIO\n"
+            "       concviz run [--seed N] [--events] [--max-time SECONDS] SCENARIO\n"
+            "       concviz record [--seed N] [--max-time SECONDS] SCENARIO -o FILE\n"
             "       concviz check SCENARIO...\n"
             "\n"
             "Run small Python concurrency programs on a simulated machine.\n"
@@ -61,12 +64,19 @@ static void print_help(void) {
             "  (none)          run the built-in scenario '" SCENARIO_BUILTIN_DEFAULT "' headless\n"
             "                  (the interactive view is not built yet)\n"
             "  run SCENARIO    run a scenario; the program's output goes to stdout/stderr\n"
+            "  record SCENARIO -o FILE\n"
+            "                  run a scenario and write its event trace as JSON Lines\n"
             "  check SCENARIO...\n"
             "                  load and compile scenarios without running them; print\n"
             "                  every problem as FILE:LINE:COL: message\n"
             "\n"
             "Options:\n"
-            "  -s, --seed N    (run) seed for 'random', overriding the scenario's seed\n"
+            "  -s, --seed N    seed for 'random', overriding the scenario's seed\n"
+            "  -e, --events    (run) print the timeline of events instead of the output\n"
+            "  -t, --max-time SECONDS\n"
+            "                  stop a run after this much virtual time (default 600)\n"
+            "  -o, --output FILE\n"
+            "                  (record) where to write the trace\n"
             "  -h, --help      show this help and exit\n"
             "      --version   show the version and exit\n"
             "\n"
@@ -85,7 +95,10 @@ static void print_help(void) {
             "  N    the program called sys.exit(N)\n"
             "  1    the program ended with an uncaught exception\n"
             "  2    usage error, or an invalid scenario (bad YAML, a syntax error or\n"
-            "       a feature concviz does not support)\n");
+            "       a feature concviz does not support)\n"
+            "  3    deadlock: every thread was blocked and nothing could wake one\n"
+            "  4    the program was still running at the --max-time limit\n"
+            "  5    the program started too many processes or threads\n");
     fwrite(sb.data, 1, sb.len, stdout);
     sb_free(&sb);
 }
@@ -145,8 +158,36 @@ static lang_program *load_and_compile(const char *arg, scenario *sc, scenario_di
     return prog;
 }
 
-/* Loads, compiles and runs one scenario; returns the exit status. */
-static int run_scenario(const char *arg, const uint64_t *seed) {
+/* How one run should go: from the command line. */
+typedef struct run_request {
+    const uint64_t *seed;     /* overrides the scenario's seed when set */
+    bool events;              /* print the timeline instead of the output */
+    int64_t max_time_ns;      /* 0: default */
+    const char *record_path;  /* write the trace here (JSON Lines) */
+} run_request;
+
+/* The machine a scenario asks for. */
+static void config_from_scenario(const scenario *sc, const run_request *rq, sim_config *cfg) {
+    sim_config_default(cfg);
+    cfg->cores = sc->cores;
+    cfg->start_method = (sim_start_method)sc->start_method;
+    cfg->gil = (sim_gil_model)sc->gil;
+    cfg->switch_interval_ns = sc->switch_interval_ns;
+    cfg->seed = rq->seed ? *rq->seed : sc->seed;
+    if (rq->max_time_ns > 0) cfg->max_time_ns = rq->max_time_ns;
+}
+
+/* lang_write_fn that drops the program's output (run --events, record). */
+static void write_nowhere(void *ctx, int fd, const char *text, size_t len) {
+    (void)ctx;
+    (void)fd;
+    (void)text;
+    (void)len;
+}
+
+/* Loads, compiles and runs one scenario on the simulated machine; returns
+ * the exit status. */
+static int run_scenario(const char *arg, const run_request *rq) {
     scenario sc;
     scenario_diag d;
     scenario_diag_init(&d);
@@ -156,12 +197,34 @@ static int run_scenario(const char *arg, const uint64_t *seed) {
         print_problems(&d);
         status = EXIT_USAGE;
     } else {
-        lang_run_opts opts;
-        memset(&opts, 0, sizeof opts);
-        opts.seed = seed ? *seed : sc.seed;
-        opts.cores = sc.cores;
-        opts.write = write_out;
-        status = lang_run(prog, &opts);
+        sim_config cfg;
+        config_from_scenario(&sc, rq, &cfg);
+        bool quiet = rq->events || rq->record_path;
+        cfg.write = quiet ? write_nowhere : write_out;
+        trace_log *log = trace_log_new();
+        trace_header h = {sc.title, sc.filename, sc.source, cfg.cores,
+                          (char *)(const char *[]){"fork", "spawn", "forkserver"}[cfg.start_method],
+                          (char *)(const char *[]){"new", "old", "none"}[cfg.gil], cfg.switch_interval_ns, cfg.seed};
+        trace_log_set_header(log, &h);
+        sim *s = sim_new(prog, &cfg, log);
+        status = sim_run(s);
+        fflush(stdout);
+        if (status >= SIM_EXIT_DEADLOCK && status <= SIM_EXIT_LIMIT && sim_end_message(s))
+            err_printf("concviz: %s\n", sim_end_message(s));
+        if (rq->events) trace_write_timeline(log, stdout);
+        if (rq->record_path) {
+            FILE *f = fopen(rq->record_path, "wb");
+            if (!f || !trace_write_jsonl(log, f)) {
+                err_printf("concviz: cannot write '%s'\n", rq->record_path);
+                status = EXIT_USAGE;
+            }
+            if (f && fclose(f) != 0 && status != EXIT_USAGE) {
+                err_printf("concviz: cannot write '%s'\n", rq->record_path);
+                status = EXIT_USAGE;
+            }
+        }
+        sim_free(s);
+        trace_log_free(log);
         fflush(stdout);
         lang_program_free(prog);
     }
@@ -181,34 +244,57 @@ static int option_error(const char *cmd, char *const argv[], int c) {
 
 static const struct option run_options[] = {
     {"seed", required_argument, NULL, 's'},
+    {"events", no_argument, NULL, 'e'},
+    {"max-time", required_argument, NULL, 't'},
+    {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-static int cmd_run(int argc, char **argv) {
+/* 'run' and 'record' share their options; record needs -o. */
+static int cmd_run(int argc, char **argv, bool record) {
+    const char *cmd = record ? "record" : "run";
     uint64_t seed = 0;
-    bool have_seed = false;
+    run_request rq;
+    memset(&rq, 0, sizeof rq);
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":s:h", run_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":s:et:o:h", run_options, NULL)) != -1) {
         switch (c) {
         case 's': {
             int64_t v;
             if (!scenario_parse_int(optarg, 0, INT64_MAX, &v))
-                return usage_error("run: invalid seed '%s' (expected an integer from 0 to %lld)",
-                                   optarg, (long long)INT64_MAX);
+                return usage_error("%s: invalid seed '%s' (expected an integer from 0 to %lld)", cmd, optarg,
+                                   (long long)INT64_MAX);
             seed = (uint64_t)v;
-            have_seed = true;
+            rq.seed = &seed;
             break;
         }
+        case 'e':
+            if (record) return usage_error("record: --events is an option of 'run'");
+            rq.events = true;
+            break;
+        case 't': {
+            char *end;
+            double secs = strtod(optarg, &end);
+            if (end == optarg || *end || !(secs > 0) || secs > 1e6)
+                return usage_error("%s: invalid --max-time '%s' (expected seconds, e.g. 10 or 0.5)", cmd, optarg);
+            rq.max_time_ns = (int64_t)(secs * 1e9);
+            break;
+        }
+        case 'o':
+            if (!record) return usage_error("run: -o is an option of 'record'");
+            rq.record_path = optarg;
+            break;
         case 'h': print_help(); return EXIT_OK;
-        default: return option_error("run", argv, c);
+        default: return option_error(cmd, argv, c);
         }
     }
-    if (optind >= argc) return usage_error("run: missing SCENARIO operand");
-    if (argc - optind > 1) return usage_error("run: too many operands ('%s')", argv[optind + 1]);
-    return run_scenario(argv[optind], have_seed ? &seed : NULL);
+    if (optind >= argc) return usage_error("%s: missing SCENARIO operand", cmd);
+    if (argc - optind > 1) return usage_error("%s: too many operands ('%s')", cmd, argv[optind + 1]);
+    if (record && !rq.record_path) return usage_error("record: missing -o FILE");
+    return run_scenario(argv[optind], &rq);
 }
 
 static const struct option check_options[] = {
@@ -279,12 +365,15 @@ int main(int argc, char **argv) {
         err_printf("concviz: the TUI is not built yet; running the default "
                    "scenario '%s' headless\n",
                    SCENARIO_BUILTIN_DEFAULT);
-        return run_scenario(SCENARIO_BUILTIN_DEFAULT, NULL);
+        run_request rq;
+        memset(&rq, 0, sizeof rq);
+        return run_scenario(SCENARIO_BUILTIN_DEFAULT, &rq);
     }
     const char *cmd = argv[optind];
     int sub_argc = argc - optind;
     char **sub_argv = argv + optind;
-    if (strcmp(cmd, "run") == 0) return cmd_run(sub_argc, sub_argv);
+    if (strcmp(cmd, "run") == 0) return cmd_run(sub_argc, sub_argv, false);
+    if (strcmp(cmd, "record") == 0) return cmd_run(sub_argc, sub_argv, true);
     if (strcmp(cmd, "check") == 0) return cmd_check(sub_argc, sub_argv);
     if (has_suffix(cmd, ".yaml") || has_suffix(cmd, ".yml") || has_suffix(cmd, ".py"))
         return usage_error("unknown command '%s' (did you mean 'concviz run %s'?)", cmd, cmd);
