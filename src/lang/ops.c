@@ -163,6 +163,11 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
         switch ((obj_kind)o.u.o->kind) {
         case OK_INSTANCE: {
             instance_obj *in = V_INST(o);
+            if (in->ntype && in->ntype->getattr) {
+                vm_status st = in->ntype->getattr(th, o, name, out, found);
+                if (st != VM_OK || *found) return st;
+                *found = true;
+            }
             value cv;
             bool in_class = class_lookup(in->cls, name, &cv);
             if (in_class && v_is_obj(cv, OK_PROPERTY)) {
@@ -233,6 +238,11 @@ vm_status ops_setattr(vm_thread *th, value o, str_obj *name, value v) {
     vm *m = th->vm;
     if (v_is_obj(o, OK_INSTANCE)) {
         instance_obj *in = V_INST(o);
+        if (in->ntype && in->ntype->setattr) {
+            bool handled = false;
+            vm_status st = in->ntype->setattr(th, o, name, v, &handled);
+            if (st != VM_OK || handled) return st;
+        }
         value cv;
         if (class_lookup(in->cls, name, &cv) && v_is_obj(cv, OK_PROPERTY)) {
             property_obj *p = (property_obj *)cv.u.o;

@@ -25,8 +25,29 @@
  *   atom         := NAME | NUMBER | STRING+ | None | True | False | '...'
  *                 | '(' [yield | star_named ',' ... | genexp] ')' | '[' ... ']' | '{' ... '}'
  *
- * Errors longjmp out to parse_module; the arena owns everything built so far.
- * Messages and positions follow CPython 3.11 (see the tests).
+ * Conventions beyond ast.h (the compiler relies on them):
+ *   - '...' is an AST_NONE whose u.str holds "..." (u.str.s is NULL for None);
+ *   - 'yield from x' is an AST_YIELD; AST_AWAIT keeps its operand in u.yield.value;
+ *     'async for' (statement or comprehension) wraps the iterable in an AST_AWAIT;
+ *   - AST_NAMEDEXPR uses u.keyword: .name is the target, .value the value;
+ *   - f'{x=}' is the literal "x=" followed by a field with conversion 'r' (none
+ *     when a spec is given); an empty spec (f'{x:}') is a NULL spec;
+ *   - f(x for x in y): the lone argument is an AST_GENEXP placed at the '(';
+ *   - a group '(x)' is x itself; 'with (a as b, c):' has two items;
+ *   - decorators are in source order and the def/class sits on its own line;
+ *   - annotations of parameters and the return annotation are dropped, '/' is
+ *     accepted and ignored (positional-only names stay in args.names).
+ *
+ * Errors: CPython parses a failing file twice, the second time with extra
+ * "invalid_*" rules that raise specific messages, and a tokenizer error met
+ * anywhere wins. This parser makes one pass: it raises the specific messages
+ * at the point where they are detected, and where CPython's rule needs more
+ * input first it reads on speculatively (parse_attempt: a generic failure
+ * is rolled back, a specific error or a tokenizer error ends the parse). The
+ * whole file is tokenized first; a tokenizer error further on replaces a
+ * parser error as in CPython. Errors longjmp out to parse_module; the arena
+ * owns everything built so far. Messages and positions are CPython 3.11's
+ * (the tests compare against it); f-string errors point into the source.
  */
 #include "parse.h"
 

@@ -142,6 +142,10 @@ typedef struct native_type {
     /* optional: the payload a copied instance gets (a fork of a per-process
        object); NULL shares the payload (machine-owned shared objects) */
     void *(*clone)(void *payload, void *copy_ctx);
+    /* optional attribute hooks, tried before the instance dict (shared
+       memory's .value): may return VM_BLOCK after vm_sync_point */
+    vm_status (*getattr)(struct vm_thread *th, value self, struct str_obj *name, value *out, bool *found);
+    vm_status (*setattr)(struct vm_thread *th, value self, struct str_obj *name, value v, bool *handled);
 } native_type;
 
 struct class_obj {

@@ -526,12 +526,20 @@ static value finish_class(vm_thread *th, vm_frame *f, bool *err) {
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define TOP() (sp[-1])
-#define CHECK(st)                \
-    do {                         \
-        if ((st) != VM_OK) {     \
-            RELOAD();            \
-            goto error;          \
-        }                        \
+/* After an operation: an error unwinds; a rewound block (a native asked to
+ * yield before acting, vm_sync_point) restarts this instruction later. */
+#define CHECK(st)                                                   \
+    do {                                                            \
+        if ((st) != VM_OK) {                                        \
+            if ((st) == VM_BLOCK && th->wait.rewind && !th->nested) { \
+                th->sp = sp_start;                                  \
+                f = &th->frames[th->nframes - 1];                   \
+                f->ip = (uint32_t)(ip_start - f->co->code);         \
+                return VM_BLOCK;                                    \
+            }                                                       \
+            RELOAD();                                               \
+            goto error;                                             \
+        }                                                           \
     } while (0)
 
 static vm_status do_import(vm_thread *th, str_obj *name, value *out);

@@ -9,6 +9,7 @@
 
 #include "lang/obj.h"
 #include "lang/xalloc.h"
+#include "sim/mp_parts.h"
 #include "sim/sim_copy.h"
 #include "sim/sim_sync.h"
 
@@ -54,7 +55,7 @@ static void describe_proc(void *self, sim_holder_info *out) {
 }
 
 static vm_status proc_repr(vm_thread *th, value self, strbuf *out);
-static const native_type proc_type = {"Process", NULL, NULL, proc_repr, NULL};
+static const native_type proc_type = {.name = "Process", .repr = proc_repr};
 
 static proc_rec *prec(vm_thread *th, value self) { return simmod_payload(th, self, &proc_type); }
 
@@ -73,7 +74,7 @@ static int global_method(sim *s) { return s->start_method_set ? s->start_method 
 
 /* The module's classes are also kept under "_class_<Name>": the factory
  * functions (Lock(), Event()...) shadow some of their names, as in CPython. */
-static class_obj *mp_class(vm *m, const char *name) {
+class_obj *mp_class(vm *m, const char *name) {
     value mod, cls;
     char key[80];
     snprintf(key, sizeof key, "_class_%s", name);
@@ -83,8 +84,8 @@ static class_obj *mp_class(vm *m, const char *name) {
     return m->cls.object;
 }
 
-static class_obj *mp_define(vm *m, dict_obj *d, const char *name, class_obj *base, const native_def *methods,
-                            const simmod_prop *props) {
+class_obj *mp_define(vm *m, dict_obj *d, const char *name, class_obj *base, const native_def *methods,
+                     const simmod_prop *props) {
     class_obj *c = simmod_class(m, d, "multiprocessing", name, base, methods, props);
     char key[80];
     snprintf(key, sizeof key, "_class_%s", name);
@@ -549,7 +550,7 @@ static vm_status mplock_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mplock_type = {"Lock", NULL, NULL, mplock_repr, NULL};
+static const native_type mplock_type = {.name = "Lock", .repr = mplock_repr};
 
 static vm_status mplock_new_common(vm_thread *th, const vm_args *a, value *out, bool rlock) {
     vm_status st = args_count(th, a, rlock ? "RLock" : "Lock", 0, 0);
@@ -599,7 +600,7 @@ static vm_status mpsem_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpsem_type = {"Semaphore", NULL, NULL, mpsem_repr, NULL};
+static const native_type mpsem_type = {.name = "Semaphore", .repr = mpsem_repr};
 
 static vm_status mpsem_new_common(vm_thread *th, const vm_args *a, value *out, bool bounded) {
     vm_status st = args_count_kw(th, a, bounded ? "BoundedSemaphore" : "Semaphore", 0, 1, (const char *const[]){"value", NULL});
@@ -652,7 +653,7 @@ static vm_status mpevent_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpevent_type = {"Event", NULL, NULL, mpevent_repr, NULL};
+static const native_type mpevent_type = {.name = "Event", .repr = mpevent_repr};
 
 static vm_status mp_Event(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "Event", 0, 0);
@@ -699,7 +700,7 @@ static vm_status mpcond_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpcond_type = {"Condition", NULL, NULL, mpcond_repr, NULL};
+static const native_type mpcond_type = {.name = "Condition", .repr = mpcond_repr};
 
 static vm_status mp_Condition(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count_kw(th, a, "Condition", 0, 1, (const char *const[]){"lock", NULL});
@@ -766,7 +767,7 @@ static vm_status mpbarrier_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpbarrier_type = {"Barrier", NULL, NULL, mpbarrier_repr, NULL};
+static const native_type mpbarrier_type = {.name = "Barrier", .repr = mpbarrier_repr};
 
 static vm_status mp_Barrier(vm_thread *th, const vm_args *a, value *out) {
     static const char *const kw[] = {"parties", "action", "timeout", NULL};
@@ -850,6 +851,11 @@ vm_status simmod_multiprocessing(vm_thread *th, value *out) {
     mp_define(m, d, "Barrier", NULL, mpbarrier_methods, mpbarrier_props);
     /* the factory functions shadow the classes of the same name, as in CPython */
     native_register(m, d, module_functions, false);
+    mp_register_queues(m, d);
+    mp_register_pipe(m, d);
+    mp_register_pool(m, d);
+    mp_register_shared(m, d);
+    mp_register_manager(m, d);
     simmod_exception(m, d, "multiprocessing", "TimeoutError", m->cls.Exception);
     simmod_exception(m, d, "multiprocessing", "ProcessError", m->cls.Exception);
     simmod_exception(m, d, "multiprocessing", "AuthenticationError", m->cls.Exception);

@@ -38,7 +38,7 @@ static void tq_free(void *p) {
     sim_tlist_free(&q->joiners);
 }
 
-static const native_type tq_type = {"Queue", tq_mark, NULL, NULL, NULL};
+static const native_type tq_type = {.name = "Queue", .mark = tq_mark};
 
 static void describe_queue(void *self, sim_holder_info *out) {
     tqueue *q = self;

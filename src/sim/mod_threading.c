@@ -21,7 +21,7 @@ typedef struct thread_rec {
 } thread_rec;
 
 static vm_status thread_repr(vm_thread *th, value self, strbuf *out);
-static const native_type thread_type = {"Thread", NULL, NULL, thread_repr, NULL};
+static const native_type thread_type = {.name = "Thread", .repr = thread_repr};
 
 static void free_thread_rec(void *p) { free(((thread_rec *)p)->name); }
 
@@ -340,7 +340,7 @@ static vm_status t_get_native_id(vm_thread *th, const vm_args *a, value *out) {
 /* --------------------------------------------------------- primitives */
 
 static vm_status lock_repr(vm_thread *th, value self, strbuf *out);
-static const native_type lock_pytype = {"lock", NULL, NULL, lock_repr, NULL};
+static const native_type lock_pytype = {.name = "lock", .repr = lock_repr};
 
 #define PAYLOAD(type, var, nt)                        \
     type *var = simmod_payload(th, a->self, &(nt));   \
@@ -419,7 +419,7 @@ static vm_status cond_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type cond_pytype = {"Condition", NULL, NULL, cond_repr, NULL};
+static const native_type cond_pytype = {.name = "Condition", .repr = cond_repr};
 
 static vm_status cond_init(vm_thread *th, const vm_args *a, value *out) {
     vm *m = th->vm;
@@ -543,7 +543,7 @@ static vm_status sem_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type sem_pytype = {"Semaphore", NULL, NULL, sem_repr, NULL};
+static const native_type sem_pytype = {.name = "Semaphore", .repr = sem_repr};
 
 static vm_status sem_init_common(vm_thread *th, const vm_args *a, value *out, bool bounded) {
     vm_status st = args_count_kw(th, a, bounded ? "BoundedSemaphore" : "Semaphore", 0, 1,
@@ -610,7 +610,7 @@ static vm_status event_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type event_pytype = {"Event", NULL, NULL, event_repr, NULL};
+static const native_type event_pytype = {.name = "Event", .repr = event_repr};
 
 static vm_status event_init(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "Event", 0, 0);
@@ -659,7 +659,7 @@ static vm_status barrier_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type barrier_pytype = {"Barrier", NULL, NULL, barrier_repr, NULL};
+static const native_type barrier_pytype = {.name = "Barrier", .repr = barrier_repr};
 
 static vm_status barrier_init(vm_thread *th, const vm_args *a, value *out) {
     vm *m = th->vm;

@@ -449,8 +449,12 @@ int sim_run(sim *s) {
 
 const char *sim_end_message(const sim *s) { return s->end_message; }
 
+void sim_free_owned(sim *s);
+
 void sim_free(sim *s) {
     for (int i = 0; i < s->nthreads; i++) sim_thread_free(s->threads[i]);
+    if (s->holding) vm_free(s->holding);
+    sim_free_owned(s);
     for (int i = 0; i < s->nprocs; i++) sim_proc_free(s->procs[i]);
     free(s->threads);
     free(s->procs);

@@ -150,6 +150,8 @@ struct sim {
     int start_method;         /* multiprocessing's chosen method (once set) */
     bool start_method_set;
     int forkserver_up;        /* processes started through the fork server */
+    vm *holding;              /* pickled values in transit (sim_copy.c) */
+    vm_thread *holding_thread;
 };
 
 /* ---- engine (sim_engine.c) ---- */

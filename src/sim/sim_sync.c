@@ -75,11 +75,6 @@ static void free_cond(void *p) { sim_tlist_free(&((sync_cond *)p)->waiters); }
 static void free_event(void *p) { sim_tlist_free(&((sync_event *)p)->waiters); }
 static void free_barrier(void *p) { sim_tlist_free(&((sync_barrier *)p)->waiters); }
 
-const native_type sync_lock_type = {"lock", NULL, NULL, NULL, NULL};
-const native_type sync_sem_type = {"Semaphore", NULL, NULL, NULL, NULL};
-const native_type sync_cond_type = {"Condition", NULL, NULL, NULL, NULL};
-const native_type sync_event_type = {"Event", NULL, NULL, NULL, NULL};
-const native_type sync_barrier_type = {"Barrier", NULL, NULL, NULL, NULL};
 
 /* A label for the creation event: the variable it is assigned to is not known
  * yet, so the trace uses "Lock#id"; reports look the name up later. */

@@ -62,8 +62,6 @@ typedef struct sync_barrier {
     const obj *self;
 } sync_barrier;
 
-extern const native_type sync_lock_type, sync_sem_type, sync_cond_type, sync_event_type, sync_barrier_type;
-
 /* Creates the payloads (registered with the machine). */
 sync_lock *sync_lock_new(sim_thread *st, bool rlock, bool mp, value self);
 sync_sem *sync_sem_new(sim_thread *st, int64_t value0, bool bounded, bool mp, value self);

@@ -1,0 +1,7 @@
+/* mp_manager.c - multiprocessing: not written yet (see mp_parts.h). */
+#include "sim/mp_parts.h"
+
+void mp_register_manager(vm *m, dict_obj *d) {
+    (void)m;
+    (void)d;
+}
