@@ -598,6 +598,10 @@ static void parse_disown(parser *p, lex_token *toks) {
 
 /* ---- strings ---- */
 
+static ast_node *parse_yield(parser *p);
+static int parse_starts_comp(parser *p);
+static _Noreturn void parse_fail_comp(parser *p, int line, int col, const char *msg);
+
 /* Where an f-string body is being read: positions are computed
  * incrementally so that long f-strings stay linear. */
 typedef struct fstr_ctx {
@@ -649,6 +653,34 @@ static int parse_is_space(int c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* The contents of a field, parsed as CPython does: as if inside '(' ')',
+ * so a yield, a tuple or a bare generator expression are allowed. */
+static ast_node *parse_field_body(parser *p) {
+    const lex_token *start = parse_peek(p);
+    if (start->kind == LEX_KW_YIELD) return parse_yield(p);
+    ast_node *first = parse_star_named_expression(p);
+    ast_node *n;
+    if (parse_starts_comp(p)) {
+        if (first->kind == AST_STARRED)
+            parse_fail_comp(p, first->line, first->col, "iterable unpacking cannot be used in comprehension");
+        n = parse_mk(p, AST_GENEXP, start);
+        n->u.comp.elt = first;
+        parse_comp_for(p, &n->u.comp.generators);
+        return parse_done(p, n);
+    }
+    if (parse_kind(p) != LEX_COMMA) {
+        if (first->kind == AST_STARRED) parse_fail_node(p, first, "cannot use starred expression here");
+        return first;
+    }
+    n = parse_mk(p, AST_TUPLE, start);
+    ast_list_push(p->arena, &n->u.seq.elts, first);
+    while (parse_accept(p, LEX_COMMA)) {
+        if (parse_kind(p) == LEX_ENDMARKER) break;
+        ast_list_push(p->arena, &n->u.seq.elts, parse_star_named_expression(p));
+    }
+    return parse_done(p, n);
+}
+
 /* Parses the expression of a replacement field, text[a, b), with the same
  * parser: positions point into the real source. */
 static ast_node *parse_field_expr(parser *p, fstr_ctx *fc, size_t a, size_t b) {
@@ -665,8 +697,7 @@ static ast_node *parse_field_expr(parser *p, fstr_ctx *fc, size_t a, size_t b) {
     p->far = 0;
     p->lexerr = le;
     p->fstring++;
-    ast_node *e = parse_star_expressions(p);
-    if (e->kind == AST_STARRED) parse_fail_node(p, e, "cannot use starred expression here");
+    ast_node *e = parse_field_body(p);
     if (parse_kind(p) != LEX_ENDMARKER) parse_fail_here(p);
     parse_restore(p, &saved);
     parse_disown(p, toks);

@@ -280,6 +280,11 @@ static const parse_case parse_cases_fstrings[] = {
     {"f'{x:#x}'\n", "(module (expr (f (fmt x (f \"#x\")))))"},
     {"f'{\"线程\"}线程'\n", "(module (expr (f (fmt \"线程\") \"线程\")))"},
     {"f'{x}\\\n{y}'\n", "(module (expr (f (fmt x) (fmt y))))"},
+    {"f'{yield}'\n", "(module (expr (f (fmt (yield)))))"},
+    {"f'{yield 1, 2}'\n", "(module (expr (f (fmt (yield (tuple 1 2))))))"},
+    {"f'{x for x in y}'\n", "(module (expr (f (fmt (genexp x (comp x y))))))"},
+    {"f'{a, }'\n", "(module (expr (f (fmt (tuple a)))))"},
+    {"f'{*a, b}'\n", "(module (expr (f (fmt (tuple (* a) b)))))"},
 };
 
 static const parse_case parse_cases_assign[] = {
