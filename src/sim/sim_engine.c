@@ -134,6 +134,7 @@ void sim_emit(sim *s, trace_kind kind, int pid, int tid, int objid, int a, int b
     ev.a = a;
     ev.b = b;
     ev.text = text ? trace_log_intern(s->log, text, len) : 0;
+    if (tid > 0 && tid <= s->nthreads) ev.line = (uint16_t)sim_thread_line(s->threads[tid - 1]);
     trace_log_add(s->log, &ev);
 }
 

@@ -182,6 +182,8 @@ void sim_thread_wake(sim_thread *st, value result, bool err);
 void sim_thread_finished(sim_thread *st);
 void sim_thread_free(sim_thread *st);
 sim_thread *sim_current(vm_thread *vt);
+/* The program line the thread is at (its innermost user frame), 0 if none. */
+int sim_thread_line(const sim_thread *st);
 
 /* ---- the GIL (sim_gil.c) ---- */
 bool sim_gil_used(const sim_proc *p);

@@ -11,6 +11,18 @@
 
 sim_thread *sim_current(vm_thread *vt) { return vt ? (sim_thread *)vt->owner : NULL; }
 
+int sim_thread_line(const sim_thread *st) {
+    const vm_thread *vt = st->vt;
+    for (uint32_t i = vt->nframes; i-- > 0;) {
+        const vm_frame *f = &vt->frames[i];
+        if (f->co->firstline == 0) continue; /* the bootstrap frame */
+        uint32_t ip = f->ip ? f->ip - 1 : 0;
+        int line = ip < f->co->ncode ? f->co->lines[ip] : f->co->firstline;
+        return line > 0 && line < 65536 ? line : 0;
+    }
+    return 0;
+}
+
 sim_thread *sim_thread_new(sim_proc *p, const char *name, bool is_main) {
     sim *s = p->s;
     sim_thread *st = xcalloc(1, sizeof(sim_thread));

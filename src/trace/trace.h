@@ -126,7 +126,7 @@ enum { TRACE_RESULT_FAIL = 0, TRACE_RESULT_OK = 1, TRACE_RESULT_BLOCKED = 2 };
 typedef struct trace_event {
     int64_t t;        /* virtual time, ns since the start of the run */
     uint16_t kind;    /* trace_kind */
-    uint16_t spare;
+    uint16_t line;    /* program line the acting thread is at (0: none) */
     int32_t pid;      /* simulated process id */
     int32_t tid;      /* thread id: small, unique in the run (not the Python ident) */
     int32_t obj;      /* object id: small, unique in the run */

@@ -4,7 +4,7 @@
  *   header := {"format":"concviz-trace","version":V,"title":S,"filename":S,
  *              "machine":{"cores":I,"start_method":S,"gil":S,
  *                         "switch_interval_ns":I},"seed":I,"source":S}
- *   event  := {"seq":I,"t":I,"kind":S[,"pid":I][,"tid":I][,"obj":I]
+ *   event  := {"seq":I,"t":I,"kind":S[,"pid":I][,"tid":I][,"obj":I][,"line":I]
  *              [,A:V][,B:V][,TEXT:S]}
  *
  * A, B and TEXT are the per-kind field names of TRACE_KINDS ("-" = absent);
@@ -275,6 +275,10 @@ static void trace_json_event(trace_json_out *o, const trace_log *log, size_t seq
     if (ev->obj != -1) {
         trace_json_raw(o, ",\"obj\":", 7);
         trace_json_int(o, ev->obj);
+    }
+    if (ev->line != 0) {
+        trace_json_raw(o, ",\"line\":", 8);
+        trace_json_int(o, ev->line);
     }
     trace_kind kind = (trace_kind)ev->kind;
     if (trace_json_used(k->a)) trace_json_field(o, kind, 'a', k->a, ev->a);

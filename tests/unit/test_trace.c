@@ -24,7 +24,7 @@ static bool test_used(const char *field) { return strcmp(field, "-") != 0; }
 
 static trace_event test_ev(trace_kind kind, int64_t t, int32_t pid, int32_t tid, int32_t obj,
                            int32_t a, int32_t b, uint32_t text) {
-    trace_event ev = {.t = t, .kind = (uint16_t)kind, .spare = 0, .pid = pid, .tid = tid,
+    trace_event ev = {.t = t, .kind = (uint16_t)kind, .line = 0, .pid = pid, .tid = tid,
                       .obj = obj, .a = a, .b = b, .text = text};
     return ev;
 }
