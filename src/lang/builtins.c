@@ -62,6 +62,7 @@ value args_get(const vm_args *a, int i, const char *name) {
 
 vm_status args_int(vm_thread *th, value v, const char *what, int64_t *out) {
     (void)what;
+    *out = 0;
     if (v.tag == VT_INT || v.tag == VT_BOOL) {
         *out = v.u.i;
         return VM_OK;
@@ -71,6 +72,7 @@ vm_status args_int(vm_thread *th, value v, const char *what, int64_t *out) {
 }
 
 vm_status args_float(vm_thread *th, value v, const char *what, double *out) {
+    *out = 0.0;
     if (v.tag == VT_FLOAT) {
         *out = v.u.f;
         return VM_OK;

@@ -435,14 +435,14 @@ static void c_compare(cunit *u, const ast_node *n) {
         emit(u, OP_COMPARE_OP, (int)n->u.compare.ops[0]);
         return;
     }
-    int cleanup[64];
+    int *cleanup = xcalloc((size_t)comps->n, sizeof(int));
     int ncleanup = 0;
     for (int i = 0; i < comps->n - 1; i++) {
         c_expr(u, comps->items[i]);
         emit(u, OP_DUP_TOP, 0);
         emit(u, OP_ROT_THREE, 0);
         emit(u, OP_COMPARE_OP, (int)n->u.compare.ops[i]);
-        if (ncleanup < 64) cleanup[ncleanup++] = emit(u, OP_JUMP_IF_FALSE_OR_POP, 0);
+        cleanup[ncleanup++] = emit(u, OP_JUMP_IF_FALSE_OR_POP, 0);
         u->depth--; /* fallthrough pops */
     }
     c_expr(u, comps->items[comps->n - 1]);
@@ -451,6 +451,7 @@ static void c_compare(cunit *u, const ast_node *n) {
     u->depth++; /* cleanup path: [x, result] */
     int target = here(u);
     for (int i = 0; i < ncleanup; i++) patch(u, cleanup[i], target);
+    free(cleanup);
     emit(u, OP_ROT_TWO, 0);
     emit(u, OP_POP_TOP, 0);
     patch(u, jend, here(u));
@@ -551,8 +552,8 @@ static void c_comprehension(cunit *u, const ast_node *n) {
     cu->flags |= CO_COMPREHENSION;
     const ast_list *gens = &n->u.comp.generators;
     emit(cu, n->kind == AST_DICTCOMP ? OP_BUILD_DICT : OP_BUILD_LIST, 0);
-    int starts[32], exits[32];
-    int ngen = gens->n < 32 ? gens->n : 32;
+    int ngen = gens->n;
+    int *starts = xcalloc((size_t)ngen + 1, sizeof(int)), *exits = xcalloc((size_t)ngen + 1, sizeof(int));
     for (int i = 0; i < ngen; i++) {
         const ast_node *g = gens->items[i];
         set_line(cu, g);
@@ -584,6 +585,8 @@ static void c_comprehension(cunit *u, const ast_node *n) {
         cu->depth--;
     }
     emit(cu, OP_RETURN_VALUE, 0);
+    free(starts);
+    free(exits);
     code_obj *co = unit_finish(cu, n->line);
     int idx = add_child(u, co);
     int flags = 0;
@@ -690,16 +693,17 @@ static void c_expr(cunit *u, const ast_node *n) {
     }
     case AST_BOOLOP: {
         const ast_list *vals = &n->u.boolop.values;
-        int jumps[64], nj = 0;
+        int *jumps = xcalloc((size_t)vals->n + 1, sizeof(int)), nj = 0;
         for (int i = 0; i < vals->n; i++) {
             c_expr(u, vals->items[i]);
             if (i < vals->n - 1) {
                 int j = emit(u, n->u.boolop.is_and ? OP_JUMP_IF_FALSE_OR_POP : OP_JUMP_IF_TRUE_OR_POP, 0);
                 u->depth--;
-                if (nj < 64) jumps[nj++] = j;
+                jumps[nj++] = j;
             }
         }
         for (int i = 0; i < nj; i++) patch(u, jumps[i], here(u));
+        free(jumps);
         break;
     }
     case AST_COMPARE: c_compare(u, n); break;
@@ -1023,7 +1027,7 @@ static void c_try_except(cunit *u, const ast_node *n) {
     int jend = emit(u, OP_JUMP, 0);
     patch(u, setup, here(u));
     u->depth = depth0 + 1; /* the exception */
-    int ends[64], nends = 0;
+    int *ends = xcalloc((size_t)handlers->n + 1, sizeof(int)), nends = 0;
     ends[nends++] = jend;
     for (int i = 0; i < handlers->n; i++) {
         const ast_node *h = handlers->items[i];
@@ -1035,6 +1039,7 @@ static void c_try_except(cunit *u, const ast_node *n) {
             jnext = emit(u, OP_JUMP_IF_NOT_EXC_MATCH, 0);
         } else if (i != handlers->n - 1) {
             comp_error(u, h, "SyntaxError: default 'except:' must be last");
+            free(ends);
             return;
         }
         if (h->u.handler.name.s) name_op(u, h->u.handler.name, 1);
@@ -1046,8 +1051,7 @@ static void c_try_except(cunit *u, const ast_node *n) {
         pop_fb(u);
         emit(u, OP_POP_EXCEPT, 0);
         if (h->u.handler.name.s) name_op(u, h->u.handler.name, 2);
-        int j = emit(u, OP_JUMP, 0);
-        if (nends < 64) ends[nends++] = j;
+        ends[nends++] = emit(u, OP_JUMP, 0);
         u->depth = depth0 + 1;
         if (jnext >= 0) patch(u, jnext, here(u));
     }
@@ -1055,6 +1059,7 @@ static void c_try_except(cunit *u, const ast_node *n) {
     emit(u, OP_RERAISE, 0);
     u->depth = depth0;
     for (int i = 0; i < nends; i++) patch(u, ends[i], here(u));
+    free(ends);
 }
 
 static void c_try(cunit *u, const ast_node *n) {

@@ -53,6 +53,7 @@ vm_status fmtops_format(vm_thread *th, value v, str_obj *spec, value *out) {
 /* ------------------------------------------------------------- fmt % x */
 
 static vm_status pct_fetch(vm_thread *th, const value *items, size_t n, size_t *next, value *out) {
+    *out = v_none();
     if (*next >= n) return vm_raise(th, th->vm->cls.TypeError, "not enough arguments for format string");
     *out = items[(*next)++];
     return VM_OK;

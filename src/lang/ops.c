@@ -291,6 +291,7 @@ bool ops_index(int64_t i, size_t len, size_t *out) {
 }
 
 vm_status ops_as_index(vm_thread *th, value v, int64_t *out, const char *what) {
+    *out = 0;
     if (v.tag == VT_INT || v.tag == VT_BOOL) {
         *out = v.u.i;
         return VM_OK;

@@ -113,8 +113,8 @@ static value dst_builtin_class(sim_copy_ctx *c, class_obj *cls) {
  * one-element tuple ("\x01ref", qualname) marker. */
 static value make_ref(sim_copy_ctx *c, value v, const char *qualname) {
     if (strchr(qualname, '<') || strchr(qualname, '.')) {
-        char what[300];
-        snprintf(what, sizeof what, "<%s %s>", v_is_obj(v, OK_CLASS) ? "class" : "function", qualname);
+        char what[200];
+        snprintf(what, sizeof what, "<%s %.160s>", v_is_obj(v, OK_CLASS) ? "class" : "function", qualname);
         copy_fail(c, "Can't pickle %s: attribute lookup failed on __main__", what);
         return v_none();
     }
@@ -134,8 +134,8 @@ static value by_reference(sim_copy_ctx *c, value v, const char *qualname) {
     value found;
     if (strchr(qualname, '<') || strchr(qualname, '.') ||
         !dict_get_cstr(c->dst->main_globals, qualname, &found)) {
-        char what[300];
-        snprintf(what, sizeof what, "<%s %s>", v_is_obj(v, OK_CLASS) ? "class" : "function", qualname);
+        char what[200];
+        snprintf(what, sizeof what, "<%s %.160s>", v_is_obj(v, OK_CLASS) ? "class" : "function", qualname);
         copy_fail(c, "Can't pickle %s: attribute lookup failed on __main__", what);
         return v_none();
     }

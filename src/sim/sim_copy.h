@@ -14,7 +14,7 @@ typedef struct sim_copy_ctx {
     size_t cap, n;
     int depth;
     bool failed;
-    char error[300];             /* why, when failed */
+    char error[400];             /* why, when failed */
     size_t bytes;                /* a size estimate, for the pickling cost */
 } sim_copy_ctx;
 

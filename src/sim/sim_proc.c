@@ -144,7 +144,7 @@ static bool spawn_continue(sim_thread *mt) {
     value self = sim_copy(&c, p->spawn_source);
     bool ok = !c.failed;
     if (!ok) {
-        char msg[400];
+        char msg[480];
         snprintf(msg, sizeof msg, "_pickle.PicklingError: %s\n", c.error);
         vm_write(p->vm, 2, msg, strlen(msg));
     }
