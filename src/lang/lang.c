@@ -50,6 +50,10 @@ lang_program *lang_compile(const char *src, size_t len, const lang_origin *origi
     return p;
 }
 
+void lang_program_mark_internal(lang_program *p) {
+    for (size_t i = 0; i < p->out.nall; i++) p->out.all[i]->firstline = 0;
+}
+
 void lang_program_free(lang_program *p) {
     if (!p) return;
     comp_output_free(&p->out);
@@ -59,6 +63,13 @@ void lang_program_free(lang_program *p) {
 }
 
 const code_obj *vm_program_module(const lang_program *p) { return p->out.module; }
+
+const code_obj *lang_program_function(const lang_program *p, const char *name) {
+    const code_obj *mod = p->out.module;
+    for (uint32_t i = 0; i < mod->nchildren; i++)
+        if (strcmp(mod->children[i]->name, name) == 0) return mod->children[i];
+    return NULL;
+}
 
 const char *lang_program_source(const lang_program *p, size_t *len) {
     *len = p->len;

@@ -30,6 +30,9 @@ typedef struct lang_program lang_program;
  * src and of origin.filename. */
 lang_program *lang_compile(const char *src, size_t len, const lang_origin *origin, lang_error *err);
 void lang_program_free(lang_program *p);
+/* Marks a program as the machine's own helper code: its frames are left
+ * out of tracebacks and of the lines the trace reports. */
+void lang_program_mark_internal(lang_program *p);
 
 /* Output sink: fd 1 is the program's stdout, fd 2 its stderr. */
 typedef void (*lang_write_fn)(void *ctx, int fd, const char *text, size_t len);

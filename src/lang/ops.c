@@ -755,7 +755,14 @@ vm_status ops_next(vm_thread *th, value itv, value *out, bool *done) {
             value meth;
             if (!ops_find_dunder(itv, m->names.next, &meth))
                 return vm_raise(th, m->cls.TypeError, "'%s' object is not an iterator", ops_type_name(m, itv));
-            vm_status st = vm_call(th, meth, &itv, 1, out);
+            vm_status st;
+            if (v_is_obj(meth, OK_NATIVE)) {
+                /* called directly, not nested: a native iterator may block */
+                vm_args na = {itv, NULL, 0, NULL, NULL, 0};
+                st = ((native_obj *)meth.u.o)->fn(th, &na, out);
+            } else {
+                st = vm_call(th, meth, &itv, 1, out);
+            }
             if (st == VM_ERR && vm_exc_matches(m, th->exc, m->cls.StopIteration)) {
                 th->exc = v_undef();
                 *done = true;

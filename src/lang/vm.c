@@ -1376,6 +1376,8 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
         continue;
     error:
         /* th->exc is set; f/ip describe the failing instruction */
+        if (th->exc.tag == VT_UNDEF)
+            th->exc = vm_exc_new(th, m->cls.RuntimeError, "concviz internal error: an operation failed without an exception");
         SAVE();
         if (!unwind(th, stop_depth, true)) goto thread_error;
         RELOAD();
@@ -1399,6 +1401,14 @@ static vm_status do_import(vm_thread *th, str_obj *name, value *out) {
 }
 
 /* --------------------------------------------------------- entry points */
+
+value vm_function_from_code(vm *m, const code_obj *co, dict_obj *globals) {
+    func_obj *fn = gc_alloc(m, OK_FUNC, sizeof(func_obj));
+    fn->co = co;
+    fn->globals = globals;
+    fn->name = str_from_cstr(m, co->name);
+    return v_obj(fn);
+}
 
 void vm_thread_start_module(vm_thread *th, const char *module_name) {
     vm *m = th->vm;

@@ -165,6 +165,11 @@ const code_obj *vm_program_module(const lang_program *p);
 const char *lang_program_source(const lang_program *p, size_t *len);
 const lang_origin *lang_program_origin(const lang_program *p);
 
+/* A function object for compiled code (the machine's own Python helpers). */
+value vm_function_from_code(vm *m, const code_obj *co, dict_obj *globals);
+/* The top-level function named name in a program's module code, or NULL. */
+const code_obj *lang_program_function(const lang_program *p, const char *name);
+
 /* ---- life cycle ---- */
 vm *vm_new(const lang_program *prog, const lang_run_opts *opts);
 void vm_free(vm *m);

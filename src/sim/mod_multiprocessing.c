@@ -257,12 +257,19 @@ static vm_status proc_start(vm_thread *th, const vm_args *a, value *out) {
         sim_copy_init(&c, th, cm->vt, false);
         sim_copy_fork_world(&c);
         value self_copy = sim_copy(&c, a->self);
+        if (c.failed) {
+            vm_status err = vm_raise(th, m->cls.RuntimeError, "concviz could not copy the process: %s", c.error);
+            sim_copy_fini(&c);
+            return err;
+        }
         sim_copy_fini(&c);
         child->pyobj = self_copy;
         sim_proc_add_root(child, self_copy);
         value run;
-        vm_status st = ops_getattr(cm->vt, self_copy, cm->vt->vm->names.run, &run);
-        if (st != VM_OK) return st;
+        if (ops_getattr(cm->vt, self_copy, cm->vt->vm->names.run, &run) != VM_OK) {
+            cm->vt->exc = v_undef();
+            return vm_raise(th, m->cls.RuntimeError, "concviz: the process object has no run()");
+        }
         vm_thread_start_call(cm->vt, run, tuple_pack(cm->vt->vm, 0, NULL));
         cost = me->proc->forks_done++ ? COST_FORK_NS : COST_FORK_FIRST_NS;
     } else {

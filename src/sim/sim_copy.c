@@ -103,8 +103,14 @@ static value dst_builtin_class(sim_copy_ctx *c, class_obj *cls) {
         return v_none();
     }
     value m = dst_module(c, (str_obj *)mod);
-    if (v_is_obj(m, OK_MODULE) && dict_get_cstr(((module_obj *)m.u.o)->dict, cls->name->data, &v) && v_is_obj(v, OK_CLASS))
-        return v;
+    if (v_is_obj(m, OK_MODULE)) {
+        /* a factory function may shadow the class's name (multiprocessing.Lock) */
+        char key[200];
+        snprintf(key, sizeof key, "_class_%s", cls->name->data);
+        dict_obj *md = ((module_obj *)m.u.o)->dict;
+        if (dict_get_cstr(md, key, &v) && v_is_obj(v, OK_CLASS)) return v;
+        if (dict_get_cstr(md, cls->name->data, &v) && v_is_obj(v, OK_CLASS)) return v;
+    }
     copy_fail(c, "cannot find class '%s' in the child", cls->name->data);
     return v_none();
 }

@@ -456,6 +456,7 @@ void sim_free(sim *s) {
     for (int i = 0; i < s->nthreads; i++) sim_thread_free(s->threads[i]);
     if (s->holding) vm_free(s->holding);
     sim_free_owned(s);
+    lang_program_free(s->prelude);
     for (int i = 0; i < s->nprocs; i++) sim_proc_free(s->procs[i]);
     free(s->threads);
     free(s->procs);

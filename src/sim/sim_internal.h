@@ -107,6 +107,7 @@ struct sim_proc {
     bool spawn_pending;       /* spawn: importing __mp_main__ before run() */
     value spawn_source;       /* the Process object to unpickle (in spawn_source_proc) */
     sim_proc *spawn_source_proc;
+    dict_obj *prelude_globals; /* the machine's Python helpers in this process */
 };
 
 typedef struct sim_event sim_event;
@@ -152,6 +153,7 @@ struct sim {
     int forkserver_up;        /* processes started through the fork server */
     vm *holding;              /* pickled values in transit (sim_copy.c) */
     vm_thread *holding_thread;
+    lang_program *prelude;    /* the machine's own Python helpers (sim_prelude.c) */
 };
 
 /* ---- engine (sim_engine.c) ---- */
@@ -205,6 +207,9 @@ void sim_proc_add_root(sim_proc *p, value v);
 void sim_proc_main_done(sim_thread *main);
 /* Re-checks whether a shutting-down main thread may proceed. */
 void sim_proc_shutdown_step(sim_proc *p);
+
+/* ---- the machine's Python helpers (sim_prelude.c) ---- */
+value sim_prelude_function(sim_proc *p, const char *name);
 
 /* ---- modules provided by the machine ---- */
 vm_status sim_module_hook(vm_thread *th, str_obj *name, value *out);
