@@ -35,6 +35,7 @@
     X(QUEUE_PUT,    "queue_put",    "len",     "-",      "item",   "an item enters a queue; len is the queue length after") \
     X(QUEUE_GET,    "queue_get",    "len",     "-",      "item",   "an item leaves a queue; len is the queue length after") \
     X(PRINT,        "print",        "fd",      "-",      "text",   "the program writes text to stdout (fd 1) or stderr (fd 2)") \
+    X(POOL_TASK,    "pool_task",    "phase",   "worker", "task",   "a pool task moves on (see TRACE_POOL_PHASES); worker is the worker's pid, obj the pool") \
     X(CAPTION,      "caption",      "-",       "-",      "text",   "a caption: concviz.note() or a scenario caption") \
     X(DEADLOCK,     "deadlock",     "-",       "-",      "report", "every live thread is blocked and nothing can wake one") \
     X(RUN_END,      "run_end",      "status",  "-",      "reason", "the run is over; status is concviz run's exit status")
@@ -121,6 +122,21 @@ typedef enum trace_op {
 
 enum { TRACE_RESULT_FAIL = 0, TRACE_RESULT_OK = 1, TRACE_RESULT_BLOCKED = 2 };
 
+/* Phases of a pool task (POOL_TASK.a). */
+#define TRACE_POOL_PHASES(X) \
+    X(SUBMITTED, "submitted", "the parent put the task on the pool's task queue") \
+    X(STARTED,   "started",   "a worker took the task and runs it") \
+    X(FINISHED,  "finished",  "the worker finished it and sends the result") \
+    X(DELIVERED, "delivered", "the parent's result handler received the result") \
+    X(CALLBACK,  "callback",  "the result handler runs the task's callback")
+
+typedef enum trace_pool_phase {
+#define TRACE_POOL_ENUM(name, json, doc) TP_##name,
+    TRACE_POOL_PHASES(TRACE_POOL_ENUM)
+#undef TRACE_POOL_ENUM
+    TP_COUNT
+} trace_pool_phase;
+
 /* One event: 40 bytes. pid/tid/obj are -1 where they do not apply; text is
  * an index into the trace's string table (0 = no text). */
 typedef struct trace_event {
@@ -169,6 +185,7 @@ const char *trace_state_name(trace_state s);
 const char *trace_gil_reason_name(trace_gil_reason r);
 const char *trace_obj_type_name(trace_obj_type t);
 const char *trace_op_name(trace_op op);
+const char *trace_pool_phase_name(trace_pool_phase p);
 
 /* Writes the whole log as JSON Lines (header line, then one event a line). */
 bool trace_write_jsonl(const trace_log *log, FILE *out);

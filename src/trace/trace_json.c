@@ -226,6 +226,8 @@ static const char *trace_json_enum_name(trace_kind kind, char field, int32_t v) 
     case TRACE_SYNC_OP:
         if (field == 'a') return v < TOP_COUNT ? trace_op_name((trace_op)v) : NULL;
         return v <= TRACE_RESULT_BLOCKED ? trace_json_results[v] : NULL;
+    case TRACE_POOL_TASK:
+        return field == 'a' && v < TP_COUNT ? trace_pool_phase_name((trace_pool_phase)v) : NULL;
     default:
         return NULL;
     }

@@ -257,3 +257,10 @@ const char *trace_obj_type_name(trace_obj_type t) {
     return TRACE_LOG_NAME(trace_log_obj_type_names, t);
 }
 const char *trace_op_name(trace_op op) { return TRACE_LOG_NAME(trace_log_op_names, op); }
+
+static const char *const trace_log_pool_phase_names[] = {
+#define TRACE_LOG_POOL_NAME(name, json, doc) json,
+    TRACE_POOL_PHASES(TRACE_LOG_POOL_NAME)
+#undef TRACE_LOG_POOL_NAME
+};
+const char *trace_pool_phase_name(trace_pool_phase p) { return TRACE_LOG_NAME(trace_log_pool_phase_names, p); }

@@ -333,6 +333,19 @@ static void trace_timeline_queue(strbuf *sb, const trace_timeline *tl, const tra
     sb_printf(sb, " (%" PRId32 " queued)", ev->a);
 }
 
+static void trace_timeline_pool(strbuf *sb, const trace_timeline *tl, const trace_event *ev) {
+    static const char *const verbs[] = {"submits", "worker P%d starts", "worker P%d finishes",
+                                        "result handler receives", "callback for"};
+    if (ev->a >= 0 && ev->a < TP_COUNT) sb_printf(sb, verbs[ev->a], (int)ev->b);
+    else sb_printf(sb, "pool phase %" PRId32, ev->a);
+    sb_putc(sb, ' ');
+    if (trace_timeline_has_text(tl, ev->text)) trace_timeline_plain(sb, tl, ev->text);
+    else sb_puts(sb, "a task");
+    sb_puts(sb, " (");
+    trace_timeline_obj(sb, tl, ev->obj);
+    sb_putc(sb, ')');
+}
+
 static void trace_timeline_message(strbuf *sb, const trace_timeline *tl, const trace_event *ev) {
     switch (ev->kind) {
     case TRACE_PRINT: {
@@ -383,6 +396,7 @@ static const trace_timeline_describe_fn trace_timeline_describers[] = {
     [TRACE_SYNC_OP] = trace_timeline_sync,
     [TRACE_QUEUE_PUT] = trace_timeline_queue,
     [TRACE_QUEUE_GET] = trace_timeline_queue,
+    [TRACE_POOL_TASK] = trace_timeline_pool,
     [TRACE_PRINT] = trace_timeline_message,
     [TRACE_CAPTION] = trace_timeline_message,
     [TRACE_DEADLOCK] = trace_timeline_message,

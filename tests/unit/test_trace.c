@@ -547,6 +547,7 @@ START_TEST(test_jsonl_every_kind) {
         else if (k == TRACE_GIL_DROP) ck_assert_str_eq(a, test_quoted(trace_gil_reason_name(1)));
         else if (k == TRACE_OBJ_NEW) ck_assert_str_eq(a, test_quoted(trace_obj_type_name(1)));
         else if (k == TRACE_SYNC_OP) ck_assert_str_eq(a, test_quoted(trace_op_name(1)));
+        else if (k == TRACE_POOL_TASK) ck_assert_str_eq(a, test_quoted(trace_pool_phase_name(1)));
         else if (a) ck_assert_str_eq(a, "1");
         if (test_used(tk->b))
             ck_assert_str_eq(test_js_get(m, mn, tk->b), k == TRACE_SYNC_OP ? "\"blocked\"" : "2");
@@ -761,6 +762,7 @@ START_TEST(test_timeline_every_kind) {
         [TRACE_GIL_DROP_REQUEST] = "drop", [TRACE_GIL_TAKE] = "takes the GIL",
         [TRACE_GIL_DROP] = "drops the GIL", [TRACE_OBJ_NEW] = "creates",
         [TRACE_SYNC_OP] = "->", [TRACE_QUEUE_PUT] = "put", [TRACE_QUEUE_GET] = "get",
+        [TRACE_POOL_TASK] = "pool phase 99",
         [TRACE_PRINT] = "writes to fd 99", [TRACE_CAPTION] = "caption", [TRACE_DEADLOCK] = "DEADLOCK",
         [TRACE_RUN_END] = "run ends",
     };
