@@ -78,9 +78,16 @@ class_obj *mp_class(vm *m, const char *name) {
     value mod, cls;
     char key[80];
     snprintf(key, sizeof key, "_class_%s", name);
-    if (dict_get_cstr(m->modules, "multiprocessing", &mod) &&
-        dict_get_cstr(((module_obj *)mod.u.o)->dict, key, &cls) && v_is_obj(cls, OK_CLASS))
-        return V_CLASS(cls);
+    if (!dict_get_cstr(m->modules, "multiprocessing", &mod) && m->threads) {
+        /* a process that never imported it (a forked worker): import it now */
+        if (simmod_multiprocessing(m->threads, &mod) == VM_OK) dict_set_cstr(m, m->modules, "multiprocessing", mod);
+        else m->threads->exc = v_undef();
+    }
+    if (dict_get_cstr(m->modules, "multiprocessing", &mod)) {
+        dict_obj *d = ((module_obj *)mod.u.o)->dict;
+        if (dict_get_cstr(d, key, &cls) && v_is_obj(cls, OK_CLASS)) return V_CLASS(cls);
+        if (dict_get_cstr(d, name, &cls) && v_is_obj(cls, OK_CLASS)) return V_CLASS(cls);
+    }
     return m->cls.object;
 }
 
@@ -282,7 +289,7 @@ static vm_status proc_start(vm_thread *th, const vm_args *a, value *out) {
         if (method == SIM_SPAWN) cost = COST_SPAWN_NS;
         else cost = s->forkserver_up++ ? COST_FORKSERVER_NS : COST_FORKSERVER_FIRST_NS;
     }
-    sim_schedule(s, s->now + cost, child_ready, NULL, child, 0, 0);
+    sim_schedule(s, sim_proc_fork_done_at(me->proc, cost), child_ready, NULL, child, 0, 0);
     *out = v_none();
     return VM_OK;
 }
@@ -863,9 +870,10 @@ vm_status simmod_multiprocessing(vm_thread *th, value *out) {
     mp_register_pool(m, d);
     mp_register_shared(m, d);
     mp_register_manager(m, d);
-    simmod_exception(m, d, "multiprocessing", "TimeoutError", m->cls.Exception);
-    simmod_exception(m, d, "multiprocessing", "ProcessError", m->cls.Exception);
-    simmod_exception(m, d, "multiprocessing", "AuthenticationError", m->cls.Exception);
+    class_obj *process_error = simmod_exception(m, d, "multiprocessing", "ProcessError", m->cls.Exception);
+    simmod_exception(m, d, "multiprocessing", "TimeoutError", process_error);
+    simmod_exception(m, d, "multiprocessing", "BufferTooShort", process_error);
+    simmod_exception(m, d, "multiprocessing", "AuthenticationError", process_error);
     *out = v_obj(mod);
     return VM_OK;
 }

@@ -108,6 +108,9 @@ struct sim_proc {
     value spawn_source;       /* the Process object to unpickle (in spawn_source_proc) */
     sim_proc *spawn_source_proc;
     dict_obj *prelude_globals; /* the machine's Python helpers in this process */
+    void (*on_exit)(sim_proc *p, void *data); /* told when the process has exited */
+    int64_t fork_busy_until;  /* children are started one after another */
+    void *on_exit_data;
 };
 
 typedef struct sim_event sim_event;
@@ -203,6 +206,9 @@ sim_proc *sim_proc_new(sim *s, sim_proc *parent, const char *name, const char *i
 void sim_proc_exit(sim_proc *p, int exitcode);
 void sim_proc_free(sim_proc *p);
 void sim_proc_add_root(sim_proc *p, value v);
+/* When a child started now with this start-up cost is ready: a process
+ * starts its children one after another. */
+int64_t sim_proc_fork_done_at(sim_proc *p, int64_t cost);
 /* The main thread finished its code: run the shutdown steps. */
 void sim_proc_main_done(sim_thread *main);
 /* Re-checks whether a shutting-down main thread may proceed. */

@@ -23,6 +23,12 @@ static void proc_mark(vm *m) {
     }
 }
 
+int64_t sim_proc_fork_done_at(sim_proc *p, int64_t cost) {
+    int64_t start = p->fork_busy_until > p->s->now ? p->fork_busy_until : p->s->now;
+    p->fork_busy_until = start + cost;
+    return p->fork_busy_until;
+}
+
 void sim_proc_add_root(sim_proc *p, value v) {
     if (v.tag != VT_OBJ) return;
     if (p->nroots == p->roots_cap) {
@@ -84,6 +90,7 @@ void sim_proc_exit(sim_proc *p, int exitcode) {
         if (p->threads[i]->state != TS_FINISHED) sim_thread_retire(p->threads[i]);
     sim_emit(s, TRACE_PROC_EXIT, p->pid, -1, -1, exitcode, 0, NULL, 0);
     while (p->joiners.n > 0) sim_thread_wake(sim_tlist_pop(&p->joiners), v_none(), false);
+    if (p->on_exit) p->on_exit(p, p->on_exit_data);
     if (!p->parent) {
         char msg[80];
         snprintf(msg, sizeof msg, "the main process exited with status %d", exitcode);
