@@ -5,8 +5,9 @@
 #   - otherwise every line of NAME.expect must match a line of stderr, where
 #     " ... " inside an expect line stands for any text. Exit status must be
 #     2, stdout empty, stderr non-empty and naming FILE:LINE:COL.
-# run_bad_inputs.sh BIN DIR --cli - checks usage errors, --help, --version
-# and the bare 'concviz'.
+# run_bad_inputs.sh BIN DIR --cli - checks usage errors, --help, --version,
+# record, run --events, the deadlock and time-limit statuses, and the bare
+# 'concviz'.
 # Every run is under a timeout; any sanitizer report fails the test.
 set -u
 BIN=$1 DIR=$2 NAME=$3
@@ -91,6 +92,33 @@ if [ "$NAME" = "--cli" ]; then
     usage_error "seed without value" "concviz: run: option '--seed' needs an argument" run "$DIR/bom.yaml" --seed
     usage_error "run unknown option" "concviz: run: unknown option '--fast'" run --fast "$DIR/bom.yaml"
     usage_error "check unknown option" "concviz: check: unknown option '-q'" check -q "$DIR/bom.yaml"
+
+    usage_error "bad max-time" "concviz: run: invalid --max-time 'abc'" run --max-time abc "$DIR/bom.yaml"
+    usage_error "record without -o" "concviz: record: missing -o FILE" record "$DIR/bom.yaml"
+    usage_error "run with -o" "concviz: run: -o is an option of 'record'" run -o x "$DIR/bom.yaml"
+    usage_error "record with --events" "concviz: record: --events is an option of 'run'" record --events -o x "$DIR/bom.yaml"
+
+    run_bin record "$DIR/crlf.yaml" -o "$tmp/trace.jsonl"
+    expect_status 0 "record"
+    expect_empty "$tmp/out" "record"
+    if ! head -n 1 "$tmp/trace.jsonl" 2>/dev/null | grep -q '"format":"concviz-trace"'; then
+        fail "record: no trace header in the output file"
+    fi
+    run_bin record "$DIR/crlf.yaml" -o "$tmp/no/such/dir/trace.jsonl"
+    expect_status 2 "record to a bad path"
+    expect_in "$tmp/err" "concviz: cannot write" "record to a bad path"
+    run_bin run --events "$DIR/crlf.yaml"
+    expect_status 0 "run --events"
+    expect_in "$tmp/out" "MainThread" "run --events"
+
+    printf 'import threading\nlock = threading.Lock()\nlock.acquire()\nlock.acquire()\n' >"$tmp/deadlock.py"
+    run_bin run "$tmp/deadlock.py"
+    expect_status 3 "deadlock"
+    expect_in "$tmp/err" "concviz: deadlock" "deadlock"
+    printf 'import time\nwhile True:\n    time.sleep(1)\n' >"$tmp/forever.py"
+    run_bin run --max-time 2 "$tmp/forever.py"
+    expect_status 4 "time limit"
+    expect_in "$tmp/err" "concviz: time limit" "time limit"
 
     (cd "$tmp" && timeout -k 5 "$LIMIT" "$BIN" run missing.yaml >out 2>err </dev/null; echo $? >rc)
     rc=$(cat "$tmp/rc")

@@ -1,7 +1,7 @@
 /* test_scenario.c - the scenario loader: fields, defaults, program origins,
  * every kind of bad input (line, column, message), and the built-in
- * scenarios (they load, and their program prints expect.stdout, both in
- * concviz and under CPython). */
+ * scenarios (they load, and their program prints expect.stdout, both on
+ * the simulated machine and under CPython). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "lang/strbuf.h"
 #include "scenario/builtin.h"
 #include "scenario/scenario.h"
+#include "sim/sim.h"
 
 /* Loads text as NAME; the caller frees both. */
 static int load(const char *name, const char *text, scenario *sc, scenario_diag *d) {
@@ -478,6 +479,8 @@ static void capture(void *ctx, int fd, const char *text, size_t len) {
     if (fd == 1) sb_append(ctx, text, len);
 }
 
+/* Runs each built-in the way 'concviz run' does: on the simulated machine
+ * the scenario describes. */
 START_TEST(test_builtins_run) {
     for (size_t i = 0; i < scenario_builtin_count(); i++) {
         const char *name;
@@ -493,13 +496,18 @@ START_TEST(test_builtins_run) {
         ck_assert_msg(prog != NULL, "%s:%d:%d: %s", sc.filename, err.line, err.col, err.msg);
         strbuf out;
         sb_init(&out);
-        lang_run_opts opts;
-        memset(&opts, 0, sizeof opts);
-        opts.seed = sc.seed;
-        opts.cores = sc.cores;
-        opts.write = capture;
-        opts.write_ctx = &out;
-        int status = lang_run(prog, &opts);
+        sim_config cfg;
+        sim_config_default(&cfg);
+        cfg.cores = sc.cores;
+        cfg.start_method = (sim_start_method)sc.start_method;
+        cfg.gil = (sim_gil_model)sc.gil;
+        cfg.switch_interval_ns = sc.switch_interval_ns;
+        cfg.seed = sc.seed;
+        cfg.write = capture;
+        cfg.write_ctx = &out;
+        sim *s = sim_new(prog, &cfg, NULL);
+        int status = sim_run(s);
+        sim_free(s);
         ck_assert_msg(status == (sc.expect_exit < 0 ? 0 : sc.expect_exit), "%s: exit %d", name,
                       status);
         ck_assert_msg(strcmp(out.data ? out.data : "", sc.expect_stdout) == 0,
