@@ -426,8 +426,15 @@ static void proc_write(void *ctx, int fd, const char *text, size_t len) {
     if (fd == 2) fflush(stderr);
 }
 
+/* concviz.note(text): a caption event */
+static void proc_note(vm_thread *vt, const char *text, size_t len) {
+    sim_thread *st = sim_current(vt);
+    if (st) sim_emit(st->s, TRACE_CAPTION, st->proc->pid, st->tid, -1, 0, 0, text, len);
+}
+
 void sim_proc_hooks(sim_proc *p);
 void sim_proc_hooks(sim_proc *p) {
+    p->vm->note = proc_note;
     p->vm->write = proc_write;
     p->vm->write_ctx = p;
     p->vm->must_sync = sim_must_sync;
