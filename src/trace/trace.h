@@ -192,4 +192,11 @@ bool trace_write_jsonl(const trace_log *log, FILE *out);
 /* Writes the readable timeline of `concviz run --events`. */
 void trace_write_timeline(const trace_log *log, FILE *out);
 
+/* Reads a JSON Lines trace (docs/trace-format.md) as written by
+ * trace_write_jsonl (trace_read.c). 'name' is the file name used in
+ * messages. Returns a new log (the caller frees it), or NULL with a
+ * "NAME:LINE:COL: message" in err (errlen bytes, always NUL-terminated).
+ * Events of kinds this version does not know by name are skipped. */
+trace_log *trace_read_jsonl(FILE *in, const char *name, char *err, size_t errlen);
+
 #endif
