@@ -31,6 +31,9 @@
     X(STORE_GLOBAL,   -1,  "pop into global names[arg]") \
     X(DELETE_GLOBAL,   0,  "delete global names[arg]") \
     X(LOAD_NAME,       1,  "push names[arg] from locals dict, globals, builtins") \
+    X(LOAD_FAST_AUG,   1,  "LOAD_FAST for `name += x`: does not mark a string as escaped") \
+    X(LOAD_GLOBAL_AUG, 1,  "LOAD_GLOBAL for `name += x`") \
+    X(LOAD_NAME_AUG,   1,  "LOAD_NAME for `name += x`") \
     X(STORE_NAME,     -1,  "pop into locals dict names[arg]") \
     X(DELETE_NAME,     0,  "delete names[arg] from the locals dict") \
     X(LOAD_ATTR,       0,  "TOS = getattr(TOS, names[arg])") \
@@ -43,7 +46,7 @@
     X(DELETE_SUBSCR,  -2,  "del TOS1[TOS]") \
     X(BUILD_SLICE,    99,  "slice from arg (2 or 3) values") \
     X(BINARY_OP,      -1,  "TOS = TOS1 op TOS, op = ast_binop arg") \
-    X(INPLACE_OP,     -1,  "TOS = TOS1 op= TOS (lists extend in place)") \
+    X(INPLACE_OP,     -1,  "TOS = TOS1 op= TOS (lists extend in place); arg | 0x100: target is a plain name") \
     X(UNARY_NEG,       0,  "TOS = -TOS") \
     X(UNARY_POS,       0,  "TOS = +TOS") \
     X(UNARY_NOT,       0,  "TOS = not TOS") \
@@ -98,6 +101,8 @@ typedef enum opcode {
 #define INSTR(op, arg) ((uint32_t)(op) | ((uint32_t)(arg) << 8))
 #define INSTR_OP(w) ((w) & 0xffu)
 #define INSTR_ARG(w) ((w) >> 8)
+/* INPLACE_OP's flag: the target is a plain variable (`name += x`). */
+#define INPLACE_NAME_TARGET 0x100
 
 enum { CO_VARARGS = 1, CO_VARKEYWORDS = 2, CO_MODULE = 4, CO_CLASS_BODY = 8, CO_LAMBDA = 16,
        CO_COMPREHENSION = 32 };

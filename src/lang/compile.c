@@ -1197,13 +1197,19 @@ static void c_augassign(cunit *u, const ast_node *n) {
     const ast_node *t = n->u.augassign.target;
     int op = (int)n->u.augassign.op;
     switch (t->kind) {
-    case AST_NAME:
-        name_op(u, t->u.name.id, 0);
+    case AST_NAME: {
+        /* the load does not count as a copy of the value, so a string the
+           variable alone holds may grow in place (str_concat_in_place) */
+        int arg;
+        name_kind k = resolve(u, t->u.name.id, &arg);
+        static const opcode aug_loads[] = {OP_LOAD_FAST_AUG, OP_LOAD_DEREF, OP_LOAD_GLOBAL_AUG, OP_LOAD_NAME_AUG};
+        emit(u, aug_loads[k], arg);
         c_expr(u, n->u.augassign.value);
         set_line(u, n);
-        emit(u, OP_INPLACE_OP, op);
+        emit(u, OP_INPLACE_OP, op | (k == NAME_DEREF ? 0 : INPLACE_NAME_TARGET));
         name_op(u, t->u.name.id, 1);
         break;
+    }
     case AST_ATTRIBUTE: {
         int nm = add_name(u, t->u.attribute.attr.s, t->u.attribute.attr.len);
         c_expr(u, t->u.attribute.value);

@@ -116,7 +116,7 @@ static void gc_trace(obj *o) {
 /* Approximate bytes held by o (for the collection threshold). */
 static size_t gc_obj_size(const obj *o) {
     switch ((obj_kind)o->kind) {
-    case OK_STR: return sizeof(str_obj) + ((const str_obj *)o)->len;
+    case OK_STR: return sizeof(str_obj) + ((const str_obj *)o)->len + ((const str_obj *)o)->cap;
     case OK_TUPLE: return sizeof(tuple_obj) + ((const tuple_obj *)o)->len * sizeof(value);
     case OK_LIST: return sizeof(list_obj) + ((const list_obj *)o)->cap * sizeof(value);
     case OK_DICT:
@@ -128,6 +128,9 @@ static size_t gc_obj_size(const obj *o) {
 
 static void gc_free_obj(obj *o) {
     switch ((obj_kind)o->kind) {
+    case OK_STR:
+        if (((str_obj *)o)->data != ((str_obj *)o)->inline_data) free(((str_obj *)o)->data);
+        break;
     case OK_LIST: free(((list_obj *)o)->items); break;
     case OK_DICT:
         free(((dict_obj *)o)->entries);

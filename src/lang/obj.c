@@ -112,6 +112,7 @@ size_t mem_rfind(const char *hay, size_t hlen, const char *needle, size_t nlen) 
 /* -------------------------------------------------------------- strings */
 
 static void str_fill(str_obj *o, const char *s, size_t len) {
+    o->data = o->inline_data;
     o->len = len;
     if (len) memcpy(o->data, s, len);
     o->data[len] = '\0';
@@ -163,6 +164,38 @@ bool str_eq(const str_obj *a, const str_obj *b) {
 bool str_eq_cstr(const str_obj *a, const char *s) {
     size_t n = strlen(s);
     return a->len == n && memcmp(a->data, s, n) == 0;
+}
+
+value str_concat_in_place(vm *m, value a, value b) {
+    str_obj *x = V_STR(a), *y = V_STR(b);
+    size_t len = x->len + y->len;
+    if ((x->sflags & (STR_BUILDER | STR_ESCAPED)) == STR_BUILDER) {
+        if (len + 1 > x->cap) {
+            size_t cap = x->cap * 2;
+            while (cap < len + 1) cap *= 2;
+            x->data = xrealloc(x->data, cap);
+            m->heap_bytes += cap - x->cap;
+            x->cap = cap;
+        }
+        memcpy(x->data + x->len, y->data, y->len);
+        x->data[len] = '\0';
+        x->len = len;
+        x->nchars += y->nchars;
+        x->hash = -1;
+        return a;
+    }
+    str_obj *o = gc_alloc(m, OK_STR, sizeof(str_obj));
+    o->cap = (len + 1) * 2;
+    o->data = xmalloc(o->cap);
+    memcpy(o->data, x->data, x->len);
+    memcpy(o->data + x->len, y->data, y->len);
+    o->data[len] = '\0';
+    o->len = len;
+    o->nchars = x->nchars + y->nchars;
+    o->hash = -1;
+    o->sflags = STR_BUILDER;
+    m->heap_bytes += o->cap;
+    return v_obj(o);
 }
 
 value str_char_at(vm *m, str_obj *s, size_t i) {

@@ -29,6 +29,9 @@ value str_take_sb(vm *m, strbuf *sb); /* makes a str from sb and frees sb */
 int64_t str_hash(str_obj *s);
 bool str_eq(const str_obj *a, const str_obj *b);
 bool str_eq_cstr(const str_obj *a, const char *s);
+/* a + b for `name += b` when the string is only the variable's (see
+ * OP_INPLACE_OP): grows a builder string in place, or starts one. */
+value str_concat_in_place(vm *m, value a, value b);
 /* The one-code-point string at code point index i. */
 value str_char_at(vm *m, str_obj *s, size_t i);
 

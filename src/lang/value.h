@@ -57,8 +57,15 @@ typedef struct str_obj {
     size_t len;     /* bytes */
     size_t nchars;  /* code points */
     int64_t hash;   /* -1 until computed */
-    char data[];    /* len bytes + NUL */
+    char *data;     /* len bytes + NUL: inline_data, or a growable buffer (STR_BUILDER) */
+    size_t cap;     /* STR_BUILDER: bytes the buffer holds */
+    uint32_t sflags;
+    char inline_data[];
 } str_obj;
+
+/* A string grown in place by `name += text` (the owner's only reference:
+ * see OP_INPLACE_OP); STR_ESCAPED once any load could have copied it. */
+enum { STR_BUILDER = 1, STR_ESCAPED = 2 };
 
 typedef struct list_obj {
     obj hdr;

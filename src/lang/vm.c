@@ -596,8 +596,10 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
         case OP_ROT_THREE: { value t = sp[-1]; sp[-1] = sp[-2]; sp[-2] = sp[-3]; sp[-3] = t; break; }
         case OP_ROT_FOUR: { value t = sp[-1]; sp[-1] = sp[-2]; sp[-2] = sp[-3]; sp[-3] = sp[-4]; sp[-4] = t; break; }
         case OP_LOAD_CONST: PUSH(co->consts[arg]); break;
-        case OP_LOAD_FAST: {
+        case OP_LOAD_FAST: case OP_LOAD_FAST_AUG: {
             value v = locals[arg];
+            if (v.tag == VT_OBJ && INSTR_OP(w) == OP_LOAD_FAST && v.u.o->kind == OK_STR)
+                V_STR(v)->sflags |= STR_ESCAPED;
             if (v.tag == VT_UNDEF) {
                 SAVE();
                 st = vm_raise(th, m->cls.UnboundLocalError,
@@ -628,16 +630,19 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
                               co->cellnames[arg]->data);
                 CHECK(st);
             }
+            if (v_is_obj(c->v, OK_STR)) V_STR(c->v)->sflags |= STR_ESCAPED;
             PUSH(c->v);
             break;
         }
         case OP_STORE_DEREF: ((cell_obj *)locals[co->nlocals + arg].u.o)->v = POP(); break;
         case OP_LOAD_CLOSURE: PUSH(locals[co->nlocals + arg]); break;
-        case OP_LOAD_GLOBAL: {
+        case OP_LOAD_GLOBAL: case OP_LOAD_GLOBAL_AUG: {
             value v;
             SAVE();
             st = load_global(th, f, co->names[arg], &v);
             CHECK(st);
+            if (v.tag == VT_OBJ && INSTR_OP(w) == OP_LOAD_GLOBAL && v.u.o->kind == OK_STR)
+                V_STR(v)->sflags |= STR_ESCAPED;
             PUSH(v);
             break;
         }
@@ -649,15 +654,15 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
                 CHECK(st);
             }
             break;
-        case OP_LOAD_NAME: {
+        case OP_LOAD_NAME: case OP_LOAD_NAME_AUG: {
             value v;
-            if (f->locals_dict && dict_get_str(f->locals_dict, co->names[arg], &v)) {
-                PUSH(v);
-                break;
+            if (!f->locals_dict || !dict_get_str(f->locals_dict, co->names[arg], &v)) {
+                SAVE();
+                st = load_global(th, f, co->names[arg], &v);
+                CHECK(st);
             }
-            SAVE();
-            st = load_global(th, f, co->names[arg], &v);
-            CHECK(st);
+            if (v.tag == VT_OBJ && INSTR_OP(w) == OP_LOAD_NAME && v.u.o->kind == OK_STR)
+                V_STR(v)->sflags |= STR_ESCAPED;
             PUSH(v);
             break;
         }
@@ -880,6 +885,17 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
         }
         case OP_BINARY_OP: case OP_INPLACE_OP: {
             value b = sp[-1], a = sp[-2], r;
+            if (arg & INPLACE_NAME_TARGET) {
+                arg &= ~(uint32_t)INPLACE_NAME_TARGET;
+                /* `name += text`: grow the string in place when the variable
+                   holds its only reference and no other thread can see it */
+                if (arg == AST_OP_ADD && v_is_obj(a, OK_STR) && v_is_obj(b, OK_STR) && !m->threads->next &&
+                    !(a.u.o->flags & OBJ_PERMANENT) && V_STR(a)->len + V_STR(b)->len >= 64) {
+                    sp[-2] = str_concat_in_place(m, a, b);
+                    sp--;
+                    break;
+                }
+            }
             if (a.tag == VT_INT && b.tag == VT_INT) {
                 int64_t x;
                 if (arg == AST_OP_ADD && !__builtin_add_overflow(a.u.i, b.u.i, &x)) {
