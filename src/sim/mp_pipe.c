@@ -1,7 +1,461 @@
-/* mp_pipe.c - multiprocessing: not written yet (see mp_parts.h). */
+/* mp_pipe.c - multiprocessing.Pipe and its Connection objects (FACTS.md
+ * section 6).
+ *
+ * A pipe is a payload owned by the machine with one FIFO channel per
+ * direction: Pipe() gives ends 0 and 1 and two channels, Pipe(False) gives
+ * (reader = end 0, writer = end 1) and the one channel end 1 writes. A
+ * message waits in its channel as a pickled value in the machine's holding
+ * heap; recv() unpickles it into the receiver's heap.
+ *
+ * Every Connection object is one file descriptor: its payload is a handle
+ * of one end in one process. A fork copies each Connection the child can
+ * reach, and the copy is a new handle (the native_type's clone hook), open
+ * or closed as the original was; nothing is closed for the program, as in
+ * CPython. A reader sees EOF once its channel is empty and no handle of the
+ * other end is open in a live process, so the parent's own unclosed copy
+ * of the child's end keeps the pipe open (FACTS.md: "the parent had to
+ * close() it"). A process that exits closes its handles: a reader blocked
+ * on a pipe whose last writer lives in another process waits in that
+ * process's joiners list too, so the exit wakes it to look again.
+ *
+ * Trace: each direction is its own object (OBJ_NEW TO_PIPE, value 1 for a
+ * duplex pipe, label "pipe#ID (0->1)" or "(1->0)", numbering the ends in the
+ * order Pipe() returns them). send() is a QUEUE_PUT and recv() a QUEUE_GET
+ * on the channel with the item's repr and the number of messages left
+ * queued. Cost: sim_pickle_cost_ns of the message, half paid by send()
+ * (pickling, the write) and half by recv() (the read, unpickling).
+ * Channels are unbounded: a send never blocks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/obj.h"
+#include "lang/xalloc.h"
 #include "sim/mp_parts.h"
+#include "sim/sim_copy.h"
+
+enum { MP_PIPE_REPR_MAX = 200 }; /* longest item repr put in the trace */
+
+typedef struct mp_pipe mp_pipe;
+
+/* The messages one end reads, and the threads waiting in recv()/poll(). */
+typedef struct mp_pipe_chan {
+    sim_waitable w;      /* first: a blocked reader's wait_data (deadlock report) */
+    mp_pipe *pipe;
+    int obj;             /* trace object id, -1 if the direction does not exist */
+    char label[48];
+    value *items;        /* held values, a ring [head, head + n) */
+    size_t *sizes;
+    size_t n, cap, head;
+    sim_tlist readers;
+} mp_pipe_chan;
+
+typedef struct mp_pipe_handle {
+    mp_pipe *pipe;
+    int end;             /* 0 or 1 */
+    sim_proc *proc;      /* the process holding it; NULL while in transit (pickled) */
+    bool closed;
+} mp_pipe_handle;
+
+struct mp_pipe {
+    sim *s;
+    bool duplex;
+    mp_pipe_chan chan[2];        /* chan[k]: what end k reads */
+    mp_pipe_handle **handles;    /* every handle, in every process (not owned) */
+    size_t nhandles, handles_cap;
+};
+
+static void mp_pipe_free(void *p) {
+    mp_pipe *pipe = p;
+    for (int k = 0; k < 2; k++) {
+        free(pipe->chan[k].items);
+        free(pipe->chan[k].sizes);
+        sim_tlist_free(&pipe->chan[k].readers);
+    }
+    free(pipe->handles);
+}
+
+static vm_status mp_pipe_repr(vm_thread *th, value self, strbuf *out);
+static void *mp_pipe_clone(void *payload, void *copy_ctx);
+static const native_type mp_pipe_type = {.name = "Connection", .repr = mp_pipe_repr, .clone = mp_pipe_clone};
+
+static void mp_pipe_describe(void *self, sim_holder_info *out) {
+    mp_pipe_chan *c = self;
+    out->label = c->label;
+    out->nholders = 0;
+}
+
+/* A new handle of end in process proc, registered with the pipe. */
+static mp_pipe_handle *mp_pipe_handle_new(mp_pipe *pipe, int end, sim_proc *proc, bool closed) {
+    mp_pipe_handle *h = xcalloc(1, sizeof *h);
+    h->pipe = pipe;
+    h->end = end;
+    h->proc = proc;
+    h->closed = closed;
+    sim_own(pipe->s, h, NULL);
+    if (pipe->nhandles == pipe->handles_cap) {
+        pipe->handles_cap = pipe->handles_cap ? pipe->handles_cap * 2 : 8;
+        pipe->handles = xreallocarray(pipe->handles, pipe->handles_cap, sizeof *pipe->handles);
+    }
+    pipe->handles[pipe->nhandles++] = h;
+    return h;
+}
+
+/* fork/pickling: the copied Connection is another descriptor of the same end. */
+static void *mp_pipe_clone(void *payload, void *copy_ctx) {
+    mp_pipe_handle *h = payload;
+    sim_copy_ctx *c = copy_ctx;
+    return mp_pipe_handle_new(h->pipe, h->end, c->dst->owner, h->closed);
+}
+
+/* Is some handle of end open in a live process? */
+static bool mp_pipe_end_open(const mp_pipe *pipe, int end) {
+    for (size_t i = 0; i < pipe->nhandles; i++) {
+        const mp_pipe_handle *h = pipe->handles[i];
+        if (h->end == end && !h->closed && h->proc && !h->proc->exited) return true;
+    }
+    return false;
+}
+
+/* A live process other than me that holds an open handle of end, if every
+ * such handle is elsewhere (then only an exit there can end the wait). */
+static sim_proc *mp_pipe_foreign_holder(const mp_pipe *pipe, int end, const sim_proc *me) {
+    sim_proc *found = NULL;
+    for (size_t i = 0; i < pipe->nhandles; i++) {
+        const mp_pipe_handle *h = pipe->handles[i];
+        if (h->end != end || h->closed || !h->proc || h->proc->exited) continue;
+        if (h->proc == me) return NULL;
+        if (!found) found = h->proc;
+    }
+    return found;
+}
+
+/* Takes st out of every wait list it may be in for chan. */
+static void mp_pipe_unwait(mp_pipe_chan *c, sim_thread *st) {
+    sim_tlist_remove(&c->readers, st);
+    sim *s = c->pipe->s;
+    for (int i = 0; i < s->nprocs; i++) sim_tlist_remove(&s->procs[i]->joiners, st);
+}
+
+/* Wakes every thread still blocked on chan: each one's recv() or poll()
+ * runs again and sees the new state (a message, or EOF). */
+static void mp_pipe_wake_readers(mp_pipe_chan *c) {
+    while (c->readers.n > 0) {
+        sim_thread *w = sim_tlist_pop(&c->readers);
+        if (w->state != TS_BLOCKED || w->wait_data != c) continue; /* woken already (an exit, a timeout) */
+        mp_pipe_unwait(c, w);
+        sim_thread_wake(w, v_none(), false);
+    }
+}
+
+static void mp_pipe_retry_clear(sim_thread *st) {
+    st->retry_obj = 0;
+    st->retry_deadline = -1;
+    st->timed_out = false;
+}
+
+static void mp_pipe_timeout(sim_thread *st) {
+    mp_pipe_chan *c = st->wait_data;
+    mp_pipe_unwait(c, st);
+    st->timed_out = true;
+    sim_thread_wake(st, v_none(), false);
+}
+
+/* Blocks the caller on chan (the call runs again when woken). */
+static vm_status mp_pipe_block(vm_thread *th, mp_pipe_chan *c, int end, const char *what, int64_t deadline) {
+    sim_thread *me = sim_current(th);
+    sim_tlist_push(&c->readers, me);
+    sim_proc *holder = mp_pipe_foreign_holder(c->pipe, 1 - end, me->proc);
+    if (holder) sim_tlist_push(&holder->joiners, me);
+    me->retry_obj = c->obj;
+    me->retry_deadline = deadline;
+    return simmod_block(th, TS_BLOCKED, c->obj, what, deadline, mp_pipe_timeout, c, true);
+}
+
+static void mp_pipe_trace(sim_thread *st, mp_pipe_chan *c, trace_kind kind, value item) {
+    strbuf sb;
+    sb_init(&sb);
+    if (ops_repr(st->vt, item, &sb) != VM_OK) {
+        st->vt->exc = v_undef();
+        sb_clear(&sb);
+        sb_puts(&sb, "<item>");
+    }
+    if (sb.len > MP_PIPE_REPR_MAX) {
+        sb.len = MP_PIPE_REPR_MAX - 3;
+        sb_puts(&sb, "...");
+    }
+    sim_emit(st->s, kind, st->proc->pid, st->tid, c->obj, (int)c->n, 0, sb.data, sb.len);
+    sb_free(&sb);
+}
+
+/* ------------------------------------------------------------ Connection */
+
+static vm_status mp_pipe_repr(vm_thread *th, value self, strbuf *out) {
+    (void)th;
+    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    sb_printf(out, "<multiprocessing.connection.Connection object at 0x%llx>", addr);
+    return VM_OK;
+}
+
+static bool mp_pipe_readable(const mp_pipe_handle *h) { return h->pipe->duplex || h->end == 0; }
+static bool mp_pipe_writable(const mp_pipe_handle *h) { return h->pipe->duplex || h->end == 1; }
+
+/* The handle of self, after _check_closed() (and _check_readable() or
+ * _check_writable() when asked), with CPython's messages. */
+static mp_pipe_handle *mp_pipe_check(vm_thread *th, value self, int need) {
+    mp_pipe_handle *h = simmod_payload(th, self, &mp_pipe_type);
+    if (!h) return NULL;
+    vm *m = th->vm;
+    if (h->closed) {
+        vm_raise(th, m->cls.OSError, "handle is closed");
+        return NULL;
+    }
+    if (need == 'r' && !mp_pipe_readable(h)) {
+        vm_raise(th, m->cls.OSError, "connection is write-only");
+        return NULL;
+    }
+    if (need == 'w' && !mp_pipe_writable(h)) {
+        vm_raise(th, m->cls.OSError, "connection is read-only");
+        return NULL;
+    }
+    return h;
+}
+
+/* A recv()/poll() that fails its checks after waiting (another thread closed
+ * the handle meanwhile) must not leave the wait's retry state behind. */
+static void mp_pipe_forget(vm_thread *th, value self) {
+    sim_thread *me = sim_current(th);
+    if (!me || !v_is_obj(self, OK_INSTANCE) || V_INST(self)->ntype != &mp_pipe_type) return;
+    mp_pipe_handle *h = V_INST(self)->payload;
+    mp_pipe_chan *c = &h->pipe->chan[h->end];
+    if (c->obj < 0 || me->retry_obj != c->obj) return;
+    mp_pipe_unwait(c, me);
+    mp_pipe_retry_clear(me);
+}
+
+static vm_status mp_pipe_broken(vm_thread *th) {
+    vm *m = th->vm;
+    value e = vm_exc_new(th, m->cls.BrokenPipeError, "[Errno 32] Broken pipe");
+    dict_set_cstr(m, V_INST(e)->dict, "errno", v_int(32));
+    dict_set_cstr(m, V_INST(e)->dict, "strerror", str_value(m, "Broken pipe", 11));
+    return vm_raise_value(th, e);
+}
+
+/* send(obj) */
+static vm_status mp_pipe_send(vm_thread *th, const vm_args *a, value *out) {
+    vm *m = th->vm;
+    vm_status st = args_count_kw(th, a, "_ConnectionBase.send", 0, 1, (const char *const[]){"obj", NULL});
+    if (st != VM_OK) {
+        if (a->npos > 1)
+            return vm_raise(th, m->cls.TypeError, "_ConnectionBase.send() takes 2 positional arguments but %d were given",
+                            a->npos + 1);
+        return st;
+    }
+    value item = args_get(a, 0, "obj");
+    if (item.tag == VT_UNDEF)
+        return vm_raise(th, m->cls.TypeError, "_ConnectionBase.send() missing 1 required positional argument: 'obj'");
+    mp_pipe_handle *h = mp_pipe_check(th, a->self, 'w');
+    if (!h) return VM_ERR;
+    if (vm_sync_point(th)) return VM_BLOCK;
+    sim_thread *me = sim_current(th);
+    mp_pipe *pipe = h->pipe;
+    value held;
+    size_t size;
+    if (!sim_pickle(pipe->s, th, item, &held, &size)) return VM_ERR;
+    if (!mp_pipe_end_open(pipe, 1 - h->end)) return mp_pipe_broken(th);
+    mp_pipe_chan *c = &pipe->chan[1 - h->end];
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        value *items = xreallocarray(NULL, cap, sizeof(value));
+        size_t *sizes = xreallocarray(NULL, cap, sizeof(size_t));
+        for (size_t i = 0; i < c->n; i++) {
+            items[i] = c->items[(c->head + i) % c->cap];
+            sizes[i] = c->sizes[(c->head + i) % c->cap];
+        }
+        free(c->items);
+        free(c->sizes);
+        c->items = items;
+        c->sizes = sizes;
+        c->cap = cap;
+        c->head = 0;
+    }
+    c->items[(c->head + c->n) % c->cap] = held;
+    c->sizes[(c->head + c->n) % c->cap] = size;
+    c->n++;
+    mp_pipe_trace(me, c, TRACE_QUEUE_PUT, item);
+    mp_pipe_wake_readers(c);
+    vm_set_now(th, vm_now(th) + sim_pickle_cost_ns(size) / 2);
+    *out = v_none();
+    return VM_OK;
+}
+
+/* recv(): the next message, or EOFError once no writer is left. */
+static vm_status mp_pipe_recv(vm_thread *th, const vm_args *a, value *out) {
+    vm *m = th->vm;
+    if (a->npos > 0 || a->nkw > 0) {
+        if (a->nkw > 0)
+            return vm_raise(th, m->cls.TypeError, "_ConnectionBase.recv() got an unexpected keyword argument '%s'",
+                            a->kwnames[0]->data);
+        return vm_raise(th, m->cls.TypeError, "_ConnectionBase.recv() takes 1 positional argument but %d were given",
+                        a->npos + 1);
+    }
+    mp_pipe_handle *h = mp_pipe_check(th, a->self, 'r');
+    if (!h) {
+        mp_pipe_forget(th, a->self);
+        return VM_ERR;
+    }
+    if (vm_sync_point(th)) return VM_BLOCK;
+    sim_thread *me = sim_current(th);
+    mp_pipe *pipe = h->pipe;
+    mp_pipe_chan *c = &pipe->chan[h->end];
+    if (me->retry_obj == c->obj) mp_pipe_unwait(c, me);
+    if (c->n > 0) {
+        mp_pipe_retry_clear(me);
+        value held = c->items[c->head];
+        size_t size = c->sizes[c->head];
+        c->head = (c->head + 1) % c->cap;
+        c->n--;
+        if (!sim_unpickle(pipe->s, th, held, out)) return VM_ERR;
+        mp_pipe_trace(me, c, TRACE_QUEUE_GET, *out);
+        vm_set_now(th, vm_now(th) + sim_pickle_cost_ns(size) - sim_pickle_cost_ns(size) / 2);
+        return VM_OK;
+    }
+    if (!mp_pipe_end_open(pipe, 1 - h->end)) {
+        mp_pipe_retry_clear(me);
+        return vm_raise_value(th, vm_exc_new(th, m->cls.EOFError, NULL));
+    }
+    return mp_pipe_block(th, c, h->end, "Connection.recv()", -1);
+}
+
+/* poll(timeout=0.0): is a message (or EOF) there, waiting up to timeout
+ * seconds; None waits for ever. */
+static vm_status mp_pipe_poll(vm_thread *th, const vm_args *a, value *out) {
+    vm *m = th->vm;
+    vm_status st = args_count_kw(th, a, "_ConnectionBase.poll", 0, 1, (const char *const[]){"timeout", NULL});
+    if (st != VM_OK) {
+        if (a->npos > 1)
+            return vm_raise(th, m->cls.TypeError,
+                            "_ConnectionBase.poll() takes from 1 to 2 positional arguments but %d were given",
+                            a->npos + 1);
+        return st;
+    }
+    mp_pipe_handle *h = mp_pipe_check(th, a->self, 'r');
+    if (!h) {
+        mp_pipe_forget(th, a->self);
+        return VM_ERR;
+    }
+    value tv = args_get(a, 0, "timeout");
+    double secs = 0.0;
+    bool forever = tv.tag == VT_NONE;
+    if (tv.tag == VT_FLOAT) secs = tv.u.f;
+    else if (tv.tag == VT_INT || tv.tag == VT_BOOL) secs = (double)tv.u.i;
+    else if (tv.tag != VT_UNDEF && !forever)
+        /* CPython computes monotonic() + timeout */
+        return vm_raise(th, m->cls.TypeError, "unsupported operand type(s) for +: 'float' and '%s'", ops_type_name(m, tv));
+    if (vm_sync_point(th)) return VM_BLOCK;
+    sim_thread *me = sim_current(th);
+    mp_pipe *pipe = h->pipe;
+    mp_pipe_chan *c = &pipe->chan[h->end];
+    bool retry = me->retry_obj == c->obj;
+    if (retry) mp_pipe_unwait(c, me);
+    if (c->n > 0 || !mp_pipe_end_open(pipe, 1 - h->end)) {
+        mp_pipe_retry_clear(me);
+        *out = v_bool(true);
+        return VM_OK;
+    }
+    int64_t deadline = -1;
+    if (retry) deadline = me->retry_deadline;
+    else if (!forever) deadline = vm_now(th) + (secs > 0 ? (int64_t)(secs * 1e9 + 0.5) : 0);
+    if ((retry && me->timed_out) || (deadline >= 0 && deadline <= vm_now(th))) {
+        mp_pipe_retry_clear(me);
+        *out = v_bool(false);
+        return VM_OK;
+    }
+    return mp_pipe_block(th, c, h->end, "Connection.poll()", deadline);
+}
+
+/* close(): this descriptor only; a second close does nothing. */
+static vm_status mp_pipe_close(vm_thread *th, const vm_args *a, value *out) {
+    mp_pipe_handle *h = simmod_payload(th, a->self, &mp_pipe_type);
+    if (!h) return VM_ERR;
+    *out = v_none();
+    if (h->closed) return VM_OK;
+    if (vm_sync_point(th)) return VM_BLOCK;
+    h->closed = true;
+    /* the other end's readers may now see EOF */
+    mp_pipe_wake_readers(&h->pipe->chan[1 - h->end]);
+    return VM_OK;
+}
+
+static vm_status mp_pipe_enter(vm_thread *th, const vm_args *a, value *out) {
+    if (!simmod_payload(th, a->self, &mp_pipe_type)) return VM_ERR;
+    *out = a->self;
+    return VM_OK;
+}
+
+static vm_status mp_pipe_prop(vm_thread *th, const vm_args *a, value *out, int which) {
+    mp_pipe_handle *h = simmod_payload(th, a->self, &mp_pipe_type);
+    if (!h) return VM_ERR;
+    *out = v_bool(which == 0 ? h->closed : which == 1 ? mp_pipe_readable(h) : mp_pipe_writable(h));
+    return VM_OK;
+}
+
+static vm_status mp_pipe_closed(vm_thread *th, const vm_args *a, value *out) { return mp_pipe_prop(th, a, out, 0); }
+static vm_status mp_pipe_is_readable(vm_thread *th, const vm_args *a, value *out) { return mp_pipe_prop(th, a, out, 1); }
+static vm_status mp_pipe_is_writable(vm_thread *th, const vm_args *a, value *out) { return mp_pipe_prop(th, a, out, 2); }
+
+/* ------------------------------------------------------------ Pipe() */
+
+static void mp_pipe_chan_init(mp_pipe *pipe, int end, sim_thread *me) {
+    mp_pipe_chan *c = &pipe->chan[end];
+    c->w.describe = mp_pipe_describe;
+    c->pipe = pipe;
+    /* the id sim_new_object is about to hand out, for the label */
+    snprintf(c->label, sizeof c->label, "pipe#%d (%d->%d)", pipe->s->next_obj + 1, 1 - end, end);
+    c->obj = sim_new_object(pipe->s, me, TO_PIPE, pipe->duplex ? 1 : 0, c->label);
+}
+
+/* Pipe(duplex=True) -> (Connection, Connection) */
+static vm_status mp_pipe_Pipe(vm_thread *th, const vm_args *a, value *out) {
+    vm *m = th->vm;
+    vm_status st = args_count_kw(th, a, "BaseContext.Pipe", 0, 1, (const char *const[]){"duplex", NULL});
+    if (st != VM_OK) {
+        if (a->npos > 1)
+            return vm_raise(th, m->cls.TypeError,
+                            "BaseContext.Pipe() takes from 1 to 2 positional arguments but %d were given", a->npos + 1);
+        return st;
+    }
+    bool duplex = true;
+    value dv = args_get(a, 0, "duplex");
+    if (dv.tag != VT_UNDEF && (st = ops_truthy(th, dv, &duplex)) != VM_OK) return st;
+    sim_thread *me = sim_current(th);
+    mp_pipe *pipe = xcalloc(1, sizeof *pipe);
+    pipe->s = me->s;
+    pipe->duplex = duplex;
+    sim_own(me->s, pipe, mp_pipe_free);
+    pipe->chan[0].obj = pipe->chan[1].obj = -1;
+    /* Pipe(False): end 0 reads what end 1 writes; there is no other way */
+    if (duplex) mp_pipe_chan_init(pipe, 1, me);
+    mp_pipe_chan_init(pipe, 0, me);
+    class_obj *cls = mp_class(m, "Connection");
+    value ends[2];
+    for (int k = 0; k < 2; k++)
+        ends[k] = simmod_instance(th, cls, &mp_pipe_type, mp_pipe_handle_new(pipe, k, me->proc, false));
+    *out = tuple_pack(m, 2, ends);
+    return VM_OK;
+}
+
+static const native_def mp_pipe_methods[] = {
+    {"send", mp_pipe_send}, {"recv", mp_pipe_recv}, {"poll", mp_pipe_poll}, {"close", mp_pipe_close},
+    {"__enter__", mp_pipe_enter}, {"__exit__", mp_pipe_close}, {NULL, NULL}};
+
+static const simmod_prop mp_pipe_props[] = {
+    {"closed", mp_pipe_closed, NULL}, {"readable", mp_pipe_is_readable, NULL},
+    {"writable", mp_pipe_is_writable, NULL}, {NULL, NULL, NULL}};
+
+static const native_def mp_pipe_functions[] = {{"Pipe", mp_pipe_Pipe}, {NULL, NULL}};
 
 void mp_register_pipe(vm *m, dict_obj *d) {
-    (void)m;
-    (void)d;
+    mp_define(m, d, "Connection", NULL, mp_pipe_methods, mp_pipe_props);
+    native_register(m, d, mp_pipe_functions, false);
 }
