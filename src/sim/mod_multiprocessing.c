@@ -280,8 +280,16 @@ static vm_status proc_start(vm_thread *th, const vm_args *a, value *out) {
         vm_thread_start_call(cm->vt, run, tuple_pack(cm->vt->vm, 0, NULL));
         cost = me->proc->forks_done++ ? COST_FORK_NS : COST_FORK_FIRST_NS;
     } else {
-        /* spawn/forkserver: the child imports the main module as __mp_main__
-           first; the Process object follows by pickling (sim_proc_main_done) */
+        /* spawn/forkserver: the Process object must pickle (CPython fails in
+           the parent at start(), e.g. for a lambda target) */
+        value held;
+        if (!sim_pickle(s, th, a->self, &held, NULL)) {
+            r->proc = NULL;
+            sim_proc_exit(child, 1);
+            return VM_ERR;
+        }
+        /* the child imports the main module as __mp_main__ first; the Process
+           object follows by pickling (sim_proc_main_done) */
         child->spawn_pending = true;
         child->spawn_source = a->self;
         child->spawn_source_proc = me->proc;

@@ -119,9 +119,11 @@ static value dst_builtin_class(sim_copy_ctx *c, class_obj *cls) {
  * one-element tuple ("\x01ref", qualname) marker. */
 static value make_ref(sim_copy_ctx *c, value v, const char *qualname) {
     if (strchr(qualname, '<') || strchr(qualname, '.')) {
-        char what[200];
-        snprintf(what, sizeof what, "<%s %.160s>", v_is_obj(v, OK_CLASS) ? "class" : "function", qualname);
-        copy_fail(c, "Can't pickle %s: attribute lookup failed on __main__", what);
+        char what[320];
+        unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)v.u.o->spare * 0x30ULL;
+        snprintf(what, sizeof what, "<%s %.80s at 0x%llx>: attribute lookup %.80s", v_is_obj(v, OK_CLASS) ? "class" : "function",
+                 qualname, addr, qualname);
+        copy_fail(c, "Can't pickle %s on __main__ failed", what);
         return v_none();
     }
     value parts[2] = {str_value(c->dst, "\x01ref", 4), v_obj(str_from_cstr(c->dst, qualname))};
@@ -140,9 +142,11 @@ static value by_reference(sim_copy_ctx *c, value v, const char *qualname) {
     value found;
     if (strchr(qualname, '<') || strchr(qualname, '.') ||
         !dict_get_cstr(c->dst->main_globals, qualname, &found)) {
-        char what[200];
-        snprintf(what, sizeof what, "<%s %.160s>", v_is_obj(v, OK_CLASS) ? "class" : "function", qualname);
-        copy_fail(c, "Can't pickle %s: attribute lookup failed on __main__", what);
+        char what[320];
+        unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)v.u.o->spare * 0x30ULL;
+        snprintf(what, sizeof what, "<%s %.80s at 0x%llx>: attribute lookup %.80s", v_is_obj(v, OK_CLASS) ? "class" : "function",
+                 qualname, addr, qualname);
+        copy_fail(c, "Can't pickle %s on __main__ failed", what);
         return v_none();
     }
     return found;
@@ -368,13 +372,23 @@ vm_thread *sim_holding_thread(sim *s) {
     if (!s->holding) {
         lang_run_opts opts = {0, s->cfg.cores, NULL, NULL};
         s->holding = vm_new(s->prog, &opts);
+        s->holding->module_hook = sim_module_hook; /* classes of threading, multiprocessing... */
         s->holding_thread = vm_thread_new(s->holding);
     }
     return s->holding_thread;
 }
 
+/* _pickle.PicklingError of th's process (made on first use). */
 static class_obj *pickling_error(vm_thread *th) {
-    return th->vm->cls.RuntimeError;
+    vm *m = th->vm;
+    value cls;
+    if (dict_get_cstr(m->builtins, "_concviz_PicklingError", &cls)) return V_CLASS(cls);
+    class_obj *base = m->cls.Exception;
+    class_obj *c = class_new(m, str_from_cstr(m, "PicklingError"), base);
+    c->flags |= CLS_EXCEPTION | CLS_BUILTIN;
+    c->module_name = str_from_cstr(m, "_pickle");
+    dict_set_cstr(m, m->builtins, "_concviz_PicklingError", v_obj(c));
+    return c;
 }
 
 bool sim_pickle(sim *s, vm_thread *from, value v, value *held, size_t *size) {
@@ -385,7 +399,7 @@ bool sim_pickle(sim *s, vm_thread *from, value v, value *held, size_t *size) {
     *held = sim_copy(&c, v);
     bool ok = !c.failed;
     if (size) *size = c.bytes;
-    if (!ok) vm_raise(from, pickling_error(from), "_pickle.PicklingError: %s", c.error);
+    if (!ok) vm_raise(from, pickling_error(from), "%s", c.error);
     sim_copy_fini(&c);
     return ok;
 }
