@@ -205,6 +205,18 @@ static int find_cell(const cunit *u, const char *s, size_t len) {
 
 /* --------------------------------------------------------------- units */
 
+/* Pushes the cells a nested code object closes over (a tuple); returns
+ * MAKE_FUNCTION's closure flag, or 0 when it needs none. */
+static int emit_closure(cunit *u, const code_obj *co) {
+    if (!co->nfree) return 0;
+    for (uint32_t i = 0; i < co->nfree; i++) {
+        str_obj *nm = co->cellnames[co->ncells + i];
+        emit(u, OP_LOAD_CLOSURE, find_cell(u, nm->data, nm->len));
+    }
+    emit(u, OP_BUILD_TUPLE, (int)co->nfree);
+    return 4;
+}
+
 static void unit_init_slots(cunit *u, const ast_args *args) {
     if (args) {
         for (int i = 0; i < args->nnames; i++) add_varname(u, args->names[i].s, args->names[i].len);
@@ -590,14 +602,7 @@ static void c_comprehension(cunit *u, const ast_node *n) {
     code_obj *co = unit_finish(cu, n->line);
     int idx = add_child(u, co);
     int flags = 0;
-    if (co->nfree) {
-        for (uint32_t i = 0; i < co->nfree; i++) {
-            str_obj *nm = co->cellnames[co->ncells + i];
-            emit(u, OP_LOAD_CLOSURE, find_cell(u, nm->data, nm->len));
-        }
-        emit(u, OP_BUILD_TUPLE, (int)co->nfree);
-        flags |= 4;
-    }
+    flags |= emit_closure(u, co);
     emit(u, OP_MAKE_FUNCTION, flags | (idx << 3));
     c_expr(u, gens->items[0]->u.comprehension.iter);
     emit(u, OP_GET_ITER, 0);
@@ -861,14 +866,7 @@ static void c_function(cunit *u, const ast_node *n, ast_str name, const ast_args
     code_obj *co = unit_finish(fu, n->line);
     free(fu);
     int idx = add_child(u, co);
-    if (co->nfree) {
-        for (uint32_t i = 0; i < co->nfree; i++) {
-            str_obj *nm = co->cellnames[co->ncells + i];
-            emit(u, OP_LOAD_CLOSURE, find_cell(u, nm->data, nm->len));
-        }
-        emit(u, OP_BUILD_TUPLE, (int)co->nfree);
-        flags |= 4;
-    }
+    flags |= emit_closure(u, co);
     set_line(u, n);
     emit(u, OP_MAKE_FUNCTION, flags | (idx << 3));
 }
@@ -897,14 +895,7 @@ static void c_class(cunit *u, const ast_node *n) {
     free(cu);
     int idx = add_child(u, co);
     int flags = 0;
-    if (co->nfree) {
-        for (uint32_t i = 0; i < co->nfree; i++) {
-            str_obj *nm = co->cellnames[co->ncells + i];
-            emit(u, OP_LOAD_CLOSURE, find_cell(u, nm->data, nm->len));
-        }
-        emit(u, OP_BUILD_TUPLE, (int)co->nfree);
-        flags |= 4;
-    }
+    flags |= emit_closure(u, co);
     set_line(u, n);
     emit(u, OP_MAKE_FUNCTION, flags | (idx << 3));
     for (int i = 0; i < n->u.classdef.bases.n; i++) c_expr(u, n->u.classdef.bases.items[i]);

@@ -402,13 +402,15 @@ static call_outcome start_call(vm_thread *th, value callable, uint32_t base, val
 
 static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth);
 
-vm_status vm_call_kw(vm_thread *th, value callable, value *args, int nargs, str_obj **kwnames, value *kwvals,
-                     int nkw, value *out) {
+/* Runs a call from C to completion (a nested run of the loop). self, when
+ * defined, is bound as for a method call. */
+static vm_status call_nested(vm_thread *th, value callable, value self, value *args, int nargs, str_obj **kwnames,
+                             value *kwvals, int nkw, value *out) {
     vm *m = th->vm;
     uint32_t base = th->sp;
     ensure_stack(th, (size_t)base + 4);
     th->nested++;
-    call_outcome oc = start_call(th, callable, base, v_undef(), args, nargs, kwnames, kwvals, nkw, out, 0);
+    call_outcome oc = start_call(th, callable, base, self, args, nargs, kwnames, kwvals, nkw, out, 0);
     vm_status st = VM_OK;
     if (oc == CALL_FRAME) {
         th->frames[th->nframes - 1].flags |= FRAME_NESTED;
@@ -422,34 +424,20 @@ vm_status vm_call_kw(vm_thread *th, value callable, value *args, int nargs, str_
     } else if (oc == CALL_BLOCK) {
         st = vm_raise(th, m->cls.RuntimeError,
                       "concviz cannot block inside a call made by the interpreter itself "
-                      "(for example in __repr__, __str__ or a sort key)");
+                      "(for example in __repr__, __str__, a property or a sort key)");
     }
     th->sp = base;
     th->nested--;
     return st;
 }
 
+vm_status vm_call_kw(vm_thread *th, value callable, value *args, int nargs, str_obj **kwnames, value *kwvals,
+                     int nkw, value *out) {
+    return call_nested(th, callable, v_undef(), args, nargs, kwnames, kwvals, nkw, out);
+}
+
 vm_status vm_call_self(vm_thread *th, value callable, value self, value *args, int nargs, value *out) {
-    uint32_t base = th->sp;
-    ensure_stack(th, (size_t)base + 4);
-    th->nested++;
-    call_outcome oc = start_call(th, callable, base, self, args, nargs, NULL, NULL, 0, out, 0);
-    vm_status st = VM_OK;
-    if (oc == CALL_FRAME) {
-        th->frames[th->nframes - 1].flags |= FRAME_NESTED;
-        st = execute(th, INT64_MAX, th->nframes - 1);
-        if (st == VM_DONE) {
-            *out = th->result;
-            st = VM_OK;
-        }
-    } else if (oc == CALL_ERR) {
-        st = VM_ERR;
-    } else if (oc == CALL_BLOCK) {
-        st = vm_raise(th, th->vm->cls.RuntimeError, "concviz cannot block inside a property");
-    }
-    th->sp = base;
-    th->nested--;
-    return st;
+    return call_nested(th, callable, self, args, nargs, NULL, NULL, 0, out);
 }
 
 vm_status vm_call(vm_thread *th, value callable, value *args, int nargs, value *out) {

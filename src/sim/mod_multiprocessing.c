@@ -198,34 +198,8 @@ static vm_status proc_init(vm_thread *th, const vm_args *a, value *out) {
 }
 
 /* Process.run(): the target with its arguments (a tail call). */
-static vm_status proc_run(vm_thread *th, const vm_args *a, value *out) {
-    vm *m = th->vm;
-    dict_obj *d = V_INST(a->self)->dict;
-    value target, args, kwargs;
-    *out = v_none();
-    if (!dict_get_cstr(d, "_target", &target) || target.tag == VT_NONE) return VM_OK;
-    if (!dict_get_cstr(d, "_args", &args)) args = tuple_pack(m, 0, NULL);
-    if (!dict_get_cstr(d, "_kwargs", &kwargs)) kwargs = v_undef();
-    if (!v_is_obj(args, OK_TUPLE)) {
-        list_obj *l;
-        vm_status st = ops_to_list(th, args, &l);
-        if (st != VM_OK) return st;
-        args = tuple_pack(m, l->len, l->items);
-    }
-    th->tail_callable = target;
-    th->tail_args = args;
-    th->tail_kwargs = kwargs;
-    return VM_TAILCALL;
-}
+static vm_status proc_run(vm_thread *th, const vm_args *a, value *out) { return simmod_run_target(th, a->self, out); }
 
-/* The child is ready to run (its start-up cost has passed). */
-static void child_ready(sim *s, sim_event *e) {
-    sim_proc *child = e->proc;
-    if (child->exited) return;
-    child->running = true;
-    sim_emit(s, TRACE_PROC_START, child->pid, -1, -1, 0, 0, NULL, 0);
-    sim_thread_make_runnable(child->main);
-}
 
 static vm_status raise_closed(vm_thread *th) { return vm_raise(th, th->vm->cls.ValueError, "process object is closed"); }
 
@@ -297,7 +271,7 @@ static vm_status proc_start(vm_thread *th, const vm_args *a, value *out) {
         if (method == SIM_SPAWN) cost = COST_SPAWN_NS;
         else cost = s->forkserver_up++ ? COST_FORKSERVER_NS : COST_FORKSERVER_FIRST_NS;
     }
-    sim_schedule(s, sim_proc_fork_done_at(me->proc, cost), child_ready, NULL, child, 0, 0);
+    sim_schedule(s, sim_proc_fork_done_at(me->proc, cost), sim_proc_ready, NULL, child, 0, 0);
     *out = v_none();
     return VM_OK;
 }

@@ -139,15 +139,7 @@ static class_obj *module_exc(vm_thread *th, const char *name) {
 }
 
 static void trace_item(sim_thread *st, tqueue *q, trace_kind kind, value item) {
-    strbuf sb;
-    sb_init(&sb);
-    if (ops_repr(st->vt, item, &sb) != VM_OK) {
-        st->vt->exc = v_undef();
-        sb_clear(&sb);
-        sb_puts(&sb, "<item>");
-    }
-    sim_emit(st->s, kind, st->proc->pid, st->tid, q->obj, (int)q->n, 0, sb.data, sb.len);
-    sb_free(&sb);
+    simmod_trace_item(st, q->obj, kind, item, (int64_t)q->n);
 }
 
 static void wake_first(sim *s, sim_tlist *l) {

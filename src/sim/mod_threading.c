@@ -136,25 +136,7 @@ static vm_status thread_init(vm_thread *th, const vm_args *a, value *out) {
 
 /* Thread.run(): call the target with its arguments (a tail call, so the
  * target may block). */
-static vm_status thread_run(vm_thread *th, const vm_args *a, value *out) {
-    vm *m = th->vm;
-    dict_obj *d = V_INST(a->self)->dict;
-    value target, args, kwargs;
-    *out = v_none();
-    if (!dict_get_cstr(d, "_target", &target) || target.tag == VT_NONE) return VM_OK;
-    if (!dict_get_cstr(d, "_args", &args)) args = tuple_pack(m, 0, NULL);
-    if (!dict_get_cstr(d, "_kwargs", &kwargs)) kwargs = v_undef();
-    if (!v_is_obj(args, OK_TUPLE)) {
-        list_obj *l;
-        vm_status st = ops_to_list(th, args, &l);
-        if (st != VM_OK) return st;
-        args = tuple_pack(m, l->len, l->items);
-    }
-    th->tail_callable = target;
-    th->tail_args = args;
-    th->tail_kwargs = kwargs;
-    return VM_TAILCALL;
-}
+static vm_status thread_run(vm_thread *th, const vm_args *a, value *out) { return simmod_run_target(th, a->self, out); }
 
 static vm_status thread_start(vm_thread *th, const vm_args *a, value *out) {
     vm *m = th->vm;

@@ -354,13 +354,6 @@ static vm_status handle_task_done(vm_thread *th, const vm_args *a, value *out) {
 static const native_def worker_handle_methods[] = {
     {"_next_task", handle_next_task}, {"_task_done", handle_task_done}, {NULL, NULL}};
 
-static void worker_ready(sim *s, sim_event *e) {
-    sim_proc *child = e->proc;
-    if (child->exited) return;
-    child->running = true;
-    sim_emit(s, TRACE_PROC_START, child->pid, -1, -1, 0, 0, NULL, 0);
-    sim_thread_make_runnable(child->main);
-}
 
 static class_obj *handle_class(vm *m) {
     value cls;
@@ -412,7 +405,7 @@ static void start_worker(mp_pool *pool, vm_thread *from) {
     vm_thread_start_call(cm->vt, sim_prelude_function(child, "_pool_worker"), tuple_pack(cvm, 3, args));
     int64_t cost = pool->method == SIM_SPAWN ? 55000000 : pool->method == SIM_FORKSERVER ? 6000000
                                                         : parent->forks_done++ ? 1500000 : 4500000;
-    sim_schedule(s, sim_proc_fork_done_at(parent, cost), worker_ready, NULL, child, 0, 0);
+    sim_schedule(s, sim_proc_fork_done_at(parent, cost), sim_proc_ready, NULL, child, 0, 0);
 }
 
 /* ------------------------------------------------------ the parent's side */
@@ -963,33 +956,13 @@ static vm_status mp_Pool(vm_thread *th, const vm_args *a, value *out) {
     return VM_OK;
 }
 
-static vm_status pool_apply(vm_thread *th, const vm_args *a, value *out) {
-    /* apply = apply_async(...).get(); the submission happens once: the get
-       part waits rewound on the job, remembered on the thread */
-    sim_thread *me = sim_current(th);
-    mp_pool *pool = pool_of(th, a->self);
-    if (!pool) return VM_ERR;
-    if (vm_sync_point(th)) return VM_BLOCK;
-    value jobv;
-    if (me->retry_obj < 0) {
-        int64_t job = -me->retry_obj;
-        if (!job_of(pool, job, &jobv)) return vm_raise(th, th->vm->cls.RuntimeError, "lost pool job");
-    } else {
-        vm_status st = pool_apply_async(th, a, &jobv);
-        if (st != VM_OK) return st;
-    }
-    pool_job *j = V_INST(jobv)->payload;
-    if (!j->ready) {
-        sim_tlist_push(&j->waiters, me);
-        me->retry_obj = (int)-j->job;
-        return simmod_block(th, TS_BLOCKED, j->obj, "Pool.apply()", -1, NULL, j, true);
-    }
-    me->retry_obj = 0;
-    vm_args ga = {jobv, NULL, 0, NULL, NULL, 0};
-    return job_get(th, &ga, out);
-}
+typedef vm_status (*pool_submit_fn)(vm_thread *th, const vm_args *a, value *out);
 
-static vm_status pool_map_sync(vm_thread *th, const vm_args *a, value *out, bool star) {
+/* apply/map/starmap = the *_async call then get(). The submission happens
+ * once: while its result is not ready the call waits rewound on the job,
+ * whose number the thread remembers (as a negative retry_obj). */
+static vm_status pool_call_and_wait(vm_thread *th, const vm_args *a, value *out, pool_submit_fn submit_async,
+                                    const char *what) {
     sim_thread *me = sim_current(th);
     mp_pool *pool = pool_of(th, a->self);
     if (!pool) return VM_ERR;
@@ -998,22 +971,30 @@ static vm_status pool_map_sync(vm_thread *th, const vm_args *a, value *out, bool
     if (me->retry_obj < 0) {
         if (!job_of(pool, -me->retry_obj, &jobv)) return vm_raise(th, th->vm->cls.RuntimeError, "lost pool job");
     } else {
-        vm_status st = star ? pool_starmap_async(th, a, &jobv) : pool_map_async(th, a, &jobv);
+        vm_status st = submit_async(th, a, &jobv);
         if (st != VM_OK) return st;
     }
     pool_job *j = V_INST(jobv)->payload;
     if (!j->ready) {
         sim_tlist_push(&j->waiters, me);
         me->retry_obj = (int)-j->job;
-        return simmod_block(th, TS_BLOCKED, j->obj, star ? "Pool.starmap()" : "Pool.map()", -1, NULL, j, true);
+        return simmod_block(th, TS_BLOCKED, j->obj, what, -1, NULL, j, true);
     }
     me->retry_obj = 0;
     vm_args ga = {jobv, NULL, 0, NULL, NULL, 0};
     return job_get(th, &ga, out);
 }
 
-static vm_status pool_map(vm_thread *th, const vm_args *a, value *out) { return pool_map_sync(th, a, out, false); }
-static vm_status pool_starmap(vm_thread *th, const vm_args *a, value *out) { return pool_map_sync(th, a, out, true); }
+static vm_status pool_apply(vm_thread *th, const vm_args *a, value *out) {
+    return pool_call_and_wait(th, a, out, pool_apply_async, "Pool.apply()");
+}
+
+static vm_status pool_map(vm_thread *th, const vm_args *a, value *out) {
+    return pool_call_and_wait(th, a, out, pool_map_async, "Pool.map()");
+}
+static vm_status pool_starmap(vm_thread *th, const vm_args *a, value *out) {
+    return pool_call_and_wait(th, a, out, pool_starmap_async, "Pool.starmap()");
+}
 
 static vm_status pool_close(vm_thread *th, const vm_args *a, value *out) {
     mp_pool *pool = pool_of(th, a->self);

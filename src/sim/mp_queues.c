@@ -148,15 +148,7 @@ static void q_timeout(sim_thread *st) {
 }
 
 static void trace_item(sim_thread *st, mpq *q, trace_kind kind, value item, int64_t len) {
-    strbuf sb;
-    sb_init(&sb);
-    if (ops_repr(st->vt, item, &sb) != VM_OK) {
-        st->vt->exc = v_undef();
-        sb_clear(&sb);
-        sb_puts(&sb, "<item>");
-    }
-    sim_emit(st->s, kind, st->proc->pid, st->tid, q->obj, (int)len, 0, sb.data, sb.len);
-    sb_free(&sb);
+    simmod_trace_item(st, q->obj, kind, item, len);
 }
 
 /* Waits for room or an item with retry-by-rewind; shared by put and get. */

@@ -209,6 +209,8 @@ void sim_proc_add_root(sim_proc *p, value v);
 /* When a child started now with this start-up cost is ready: a process
  * starts its children one after another. */
 int64_t sim_proc_fork_done_at(sim_proc *p, int64_t cost);
+/* The event that starts a child's main thread once its start-up cost passed. */
+void sim_proc_ready(sim *s, sim_event *e);
 /* The main thread finished its code: run the shutdown steps. */
 void sim_proc_main_done(sim_thread *main);
 /* Re-checks whether a shutting-down main thread may proceed. */

@@ -131,3 +131,35 @@ const char *simmod_label(sim_proc *p, value o, const char *type, int id, char *b
 void simmod_sync_op(sim_thread *st, int objid, trace_op op, int result, const char *detail) {
     sim_emit(st->s, TRACE_SYNC_OP, st->proc->pid, st->tid, objid, (int)op, result, detail, detail ? strlen(detail) : 0);
 }
+
+vm_status simmod_run_target(vm_thread *th, value self, value *out) {
+    vm *m = th->vm;
+    dict_obj *d = V_INST(self)->dict;
+    value target, args, kwargs;
+    *out = v_none();
+    if (!dict_get_cstr(d, "_target", &target) || target.tag == VT_NONE) return VM_OK;
+    if (!dict_get_cstr(d, "_args", &args)) args = tuple_pack(m, 0, NULL);
+    if (!dict_get_cstr(d, "_kwargs", &kwargs)) kwargs = v_undef();
+    if (!v_is_obj(args, OK_TUPLE)) {
+        list_obj *l;
+        vm_status st = ops_to_list(th, args, &l);
+        if (st != VM_OK) return st;
+        args = tuple_pack(m, l->len, l->items);
+    }
+    th->tail_callable = target;
+    th->tail_args = args;
+    th->tail_kwargs = kwargs;
+    return VM_TAILCALL;
+}
+
+void simmod_trace_item(sim_thread *st, int objid, trace_kind kind, value item, int64_t len) {
+    strbuf sb;
+    sb_init(&sb);
+    if (ops_repr(st->vt, item, &sb) != VM_OK) {
+        st->vt->exc = v_undef();
+        sb_clear(&sb);
+        sb_puts(&sb, "<item>");
+    }
+    sim_emit(st->s, kind, st->proc->pid, st->tid, objid, (int)len, 0, sb.data, sb.len);
+    sb_free(&sb);
+}

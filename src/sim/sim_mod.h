@@ -47,6 +47,13 @@ vm_status simmod_block(vm_thread *th, trace_state state, int objid, const char *
  * "Type#id". Writes into buf. */
 const char *simmod_label(sim_proc *p, value o, const char *type, int id, char *buf, size_t size);
 
+/* Thread.run()/Process.run(): tail-calls self._target(*self._args,
+ * **self._kwargs) (so the target may block), or returns None. */
+vm_status simmod_run_target(vm_thread *th, value self, value *out);
+
+/* A QUEUE_PUT/QUEUE_GET event with the item's repr and the length after. */
+void simmod_trace_item(sim_thread *st, int objid, trace_kind kind, value item, int64_t len);
+
 /* The trace event for an operation on a synchronisation object. */
 void simmod_sync_op(sim_thread *st, int objid, trace_op op, int result, const char *detail);
 

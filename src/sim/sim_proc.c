@@ -23,6 +23,14 @@ static void proc_mark(vm *m) {
     }
 }
 
+void sim_proc_ready(sim *s, sim_event *e) {
+    sim_proc *child = e->proc;
+    if (child->exited) return;
+    child->running = true;
+    sim_emit(s, TRACE_PROC_START, child->pid, -1, -1, 0, 0, NULL, 0);
+    sim_thread_make_runnable(child->main);
+}
+
 int64_t sim_proc_fork_done_at(sim_proc *p, int64_t cost) {
     int64_t start = p->fork_busy_until > p->s->now ? p->fork_busy_until : p->s->now;
     p->fork_busy_until = start + cost;
