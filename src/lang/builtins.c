@@ -631,7 +631,7 @@ static vm_status attr_name(vm_thread *th, value v, str_obj **out) {
 static vm_status bi_getattr(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "getattr", 2, 3);
     if (st != VM_OK) return st;
-    str_obj *name;
+    str_obj *name = NULL;
     if ((st = attr_name(th, a->pos[1], &name)) != VM_OK) return st;
     bool found;
     if ((st = ops_getattr_opt(th, a->pos[0], name, out, &found)) != VM_OK) return st;
@@ -646,7 +646,7 @@ static vm_status bi_getattr(vm_thread *th, const vm_args *a, value *out) {
 static vm_status bi_setattr(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "setattr", 3, 3);
     if (st != VM_OK) return st;
-    str_obj *name;
+    str_obj *name = NULL;
     if ((st = attr_name(th, a->pos[1], &name)) != VM_OK) return st;
     *out = v_none();
     return ops_setattr(th, a->pos[0], name, a->pos[2]);
@@ -655,7 +655,7 @@ static vm_status bi_setattr(vm_thread *th, const vm_args *a, value *out) {
 static vm_status bi_hasattr(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "hasattr", 2, 2);
     if (st != VM_OK) return st;
-    str_obj *name;
+    str_obj *name = NULL;
     if ((st = attr_name(th, a->pos[1], &name)) != VM_OK) return st;
     bool found;
     value v;
@@ -667,7 +667,7 @@ static vm_status bi_hasattr(vm_thread *th, const vm_args *a, value *out) {
 static vm_status bi_delattr(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "delattr", 2, 2);
     if (st != VM_OK) return st;
-    str_obj *name;
+    str_obj *name = NULL;
     if ((st = attr_name(th, a->pos[1], &name)) != VM_OK) return st;
     *out = v_none();
     return ops_delattr(th, a->pos[0], name);

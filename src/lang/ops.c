@@ -662,7 +662,7 @@ vm_status ops_truthy(vm_thread *th, value v, bool *out) {
             return VM_OK;
         }
     }
-    int64_t n;
+    int64_t n = 0;
     vm_status st = ops_len(th, v, &n);
     if (st != VM_OK) return st;
     *out = n != 0;

@@ -1434,7 +1434,7 @@ static const code_obj bootstrap_code = {
     .ncode = 2, .lines = (int *)bootstrap_lines, .stacksize = 4, .firstline = 0};
 
 void vm_thread_start_call(vm_thread *th, value callable, value args_tuple) {
-    vm_frame *f;
+    vm_frame *f = NULL;
     push_frame(th, &bootstrap_code, NULL, th->vm->main_globals, NULL, 0, &f);
     th->stack[th->sp++] = callable;
     th->stack[th->sp++] = args_tuple;

@@ -61,7 +61,7 @@ import threading
 lock = threading.Lock()
 count = [0]
 def work():
-    for i in range(25000):
+    for i in range(125000):
         with lock:
             count[0] += 1
 ts = [threading.Thread(target=work) for _ in range(4)]
