@@ -50,12 +50,16 @@ typedef struct mp_pipe_chan {
     sim_tlist readers;
 } mp_pipe_chan;
 
-typedef struct mp_pipe_handle {
+typedef struct mp_pipe_handle mp_pipe_handle;
+struct mp_pipe_handle {
     mp_pipe *pipe;
     int end;             /* 0 or 1 */
     sim_proc *proc;      /* the process holding it; NULL while in transit (pickled) */
     bool closed;
-} mp_pipe_handle;
+    /* a spawned child's copy of that handle, reserved before the child has
+       made it (see mp_pipe_reserve); NULL once the copy is made */
+    const mp_pipe_handle *reserved_for;
+};
 
 struct mp_pipe {
     sim *s;
@@ -63,6 +67,8 @@ struct mp_pipe {
     mp_pipe_chan chan[2];        /* chan[k]: what end k reads */
     mp_pipe_handle **handles;    /* every handle, in every process (not owned) */
     size_t nhandles, handles_cap;
+    sim_proc **reserved;         /* spawned children already searched for this pipe's handles */
+    size_t nreserved, reserved_cap;
 };
 
 static void mp_pipe_free(void *p) {
@@ -73,6 +79,7 @@ static void mp_pipe_free(void *p) {
         sim_tlist_free(&pipe->chan[k].readers);
     }
     free(pipe->handles);
+    free(pipe->reserved);
 }
 
 static vm_status mp_pipe_repr(vm_thread *th, value self, strbuf *out);
@@ -101,11 +108,99 @@ static mp_pipe_handle *mp_pipe_handle_new(mp_pipe *pipe, int end, sim_proc *proc
     return h;
 }
 
-/* fork/pickling: the copied Connection is another descriptor of the same end. */
+/* fork/pickling: the copied Connection is another descriptor of the same
+ * end (the one reserved for it, if a spawned child makes it). */
 static void *mp_pipe_clone(void *payload, void *copy_ctx) {
     mp_pipe_handle *h = payload;
     sim_copy_ctx *c = copy_ctx;
-    return mp_pipe_handle_new(h->pipe, h->end, c->dst->owner, h->closed);
+    sim_proc *dst = c->dst->owner;
+    mp_pipe *pipe = h->pipe;
+    for (size_t i = 0; dst && i < pipe->nhandles; i++) {
+        mp_pipe_handle *r = pipe->handles[i];
+        if (r->reserved_for == h && r->proc == dst) {
+            r->reserved_for = NULL;
+            return r;
+        }
+    }
+    return mp_pipe_handle_new(pipe, h->end, dst, h->closed);
+}
+
+/* A search of a spawned child's Process object for this pipe's handles. */
+typedef struct mp_pipe_search {
+    mp_pipe *pipe;
+    sim_proc *child;
+    const obj **seen;
+    size_t nseen, cap;
+} mp_pipe_search;
+
+/* Reserves the child's copy of every Connection of the pipe that v reaches
+ * the way pickling does: containers, instances' dicts, bound methods' self
+ * (functions and classes travel by name, without their contents). */
+static void mp_pipe_search_value(mp_pipe_search *ps, value v, int depth) {
+    if (v.tag != VT_OBJ || depth > 100) return;
+    const obj *o = v.u.o;
+    for (size_t i = 0; i < ps->nseen; i++)
+        if (ps->seen[i] == o) return;
+    if (ps->nseen == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 32;
+        ps->seen = xreallocarray(ps->seen, ps->cap, sizeof *ps->seen);
+    }
+    ps->seen[ps->nseen++] = o;
+    switch ((obj_kind)o->kind) {
+    case OK_LIST:
+        for (size_t i = 0; i < V_LIST(v)->len; i++) mp_pipe_search_value(ps, V_LIST(v)->items[i], depth + 1);
+        break;
+    case OK_TUPLE:
+        for (size_t i = 0; i < V_TUPLE(v)->len; i++) mp_pipe_search_value(ps, V_TUPLE(v)->items[i], depth + 1);
+        break;
+    case OK_DICT: {
+        dict_obj *d = V_DICT(v);
+        for (size_t i = 0; i < d->nentries; i++) {
+            if (d->entries[i].key.tag == VT_UNDEF) continue;
+            mp_pipe_search_value(ps, d->entries[i].key, depth + 1);
+            mp_pipe_search_value(ps, d->entries[i].val, depth + 1);
+        }
+        break;
+    }
+    case OK_INSTANCE: {
+        instance_obj *in = V_INST(v);
+        if (in->ntype == &mp_pipe_type && in->payload && ((mp_pipe_handle *)in->payload)->pipe == ps->pipe) {
+            mp_pipe_handle *h = in->payload;
+            mp_pipe_handle_new(ps->pipe, h->end, ps->child, h->closed)->reserved_for = h;
+        }
+        if (in->dict) mp_pipe_search_value(ps, v_obj(in->dict), depth + 1);
+        break;
+    }
+    case OK_BOUND: mp_pipe_search_value(ps, ((bound_obj *)o)->self, depth + 1); break;
+    case OK_CELL: mp_pipe_search_value(ps, ((cell_obj *)o)->v, depth + 1); break;
+    default: break;
+    }
+}
+
+/* A spawn or forkserver child copies its Process object once it has
+ * imported the main module, but CPython pickles it, duplicating its
+ * descriptors, in start(). So before anything that depends on which handles
+ * are open, every such pending child gets its copies of this pipe's handles
+ * reserved, as they are: only close() changes a handle, and it reserves
+ * first, so "as they are" is "as they were at start()". */
+static void mp_pipe_reserve(mp_pipe *pipe) {
+    sim *s = pipe->s;
+    for (int i = 0; i < s->nprocs; i++) {
+        sim_proc *child = s->procs[i];
+        if (!child->spawn_pending || child->exited || child->spawn_source.tag != VT_OBJ) continue;
+        bool done = false;
+        for (size_t k = 0; k < pipe->nreserved; k++)
+            if (pipe->reserved[k] == child) done = true;
+        if (done) continue;
+        if (pipe->nreserved == pipe->reserved_cap) {
+            pipe->reserved_cap = pipe->reserved_cap ? pipe->reserved_cap * 2 : 4;
+            pipe->reserved = xreallocarray(pipe->reserved, pipe->reserved_cap, sizeof *pipe->reserved);
+        }
+        pipe->reserved[pipe->nreserved++] = child;
+        mp_pipe_search ps = {pipe, child, NULL, 0, 0};
+        mp_pipe_search_value(&ps, child->spawn_source, 0);
+        free(ps.seen);
+    }
 }
 
 /* Is some handle of end open in a live process? */
@@ -259,6 +354,7 @@ static vm_status mp_pipe_send(vm_thread *th, const vm_args *a, value *out) {
     if (vm_sync_point(th)) return VM_BLOCK;
     sim_thread *me = sim_current(th);
     mp_pipe *pipe = h->pipe;
+    mp_pipe_reserve(pipe);
     value held;
     size_t size;
     if (!sim_pickle(pipe->s, th, item, &held, &size)) return VM_ERR;
@@ -307,6 +403,7 @@ static vm_status mp_pipe_recv(vm_thread *th, const vm_args *a, value *out) {
     if (vm_sync_point(th)) return VM_BLOCK;
     sim_thread *me = sim_current(th);
     mp_pipe *pipe = h->pipe;
+    mp_pipe_reserve(pipe);
     mp_pipe_chan *c = &pipe->chan[h->end];
     if (me->retry_obj == c->obj) mp_pipe_unwait(c, me);
     if (c->n > 0) {
@@ -355,6 +452,7 @@ static vm_status mp_pipe_poll(vm_thread *th, const vm_args *a, value *out) {
     if (vm_sync_point(th)) return VM_BLOCK;
     sim_thread *me = sim_current(th);
     mp_pipe *pipe = h->pipe;
+    mp_pipe_reserve(pipe);
     mp_pipe_chan *c = &pipe->chan[h->end];
     bool retry = me->retry_obj == c->obj;
     if (retry) mp_pipe_unwait(c, me);
@@ -381,6 +479,7 @@ static vm_status mp_pipe_close(vm_thread *th, const vm_args *a, value *out) {
     *out = v_none();
     if (h->closed) return VM_OK;
     if (vm_sync_point(th)) return VM_BLOCK;
+    mp_pipe_reserve(h->pipe);
     h->closed = true;
     /* the other end's readers may now see EOF */
     mp_pipe_wake_readers(&h->pipe->chan[1 - h->end]);

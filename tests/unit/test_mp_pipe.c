@@ -292,6 +292,68 @@ START_TEST(test_close_by_another_thread_wakes_reader) {
 }
 END_TEST
 
+/* Runs src under each start method and checks its output. */
+static void assert_output_methods(const char *src, const char *const want[3]) {
+    static const sim_start_method methods[] = {SIM_FORK, SIM_SPAWN, SIM_FORKSERVER};
+    for (int i = 0; i < 3; i++) {
+        sim_config cfg;
+        sim_config_default(&cfg);
+        cfg.start_method = methods[i];
+        simtest_run r;
+        run_ok(src, &cfg, &r);
+        ck_assert_msg(strcmp(r.out.data, want[i]) == 0, "start method %d: %s", i, r.out.data);
+        simtest_free(&r);
+    }
+}
+
+START_TEST(test_spawned_child_keeps_its_copy) {
+    /* spawn and forkserver pickle the Process object in start(): the parent
+     * closing its copy right after start() leaves the child's open */
+    static const char *const want[3] = {"received a\nreceived b\nEOF\n", "received a\nreceived b\nEOF\n",
+                                        "received a\nreceived b\nEOF\n"};
+    assert_output_methods("from multiprocessing import Process, Pipe\n"
+                          "def sender(conns, items):\n"
+                          "    conn = conns[0]\n"
+                          "    for x in items:\n"
+                          "        conn.send(x)\n"
+                          "    conn.close()\n"
+                          "if __name__ == '__main__':\n"
+                          "    parent_conn, child_conn = Pipe()\n"
+                          "    p = Process(target=sender, args=([child_conn], ['a', 'b']))\n"
+                          "    p.start()\n"
+                          "    child_conn.close()\n"
+                          "    while True:\n"
+                          "        try:\n"
+                          "            print('received', parent_conn.recv())\n"
+                          "        except EOFError:\n"
+                          "            print('EOF')\n"
+                          "            break\n"
+                          "    p.join()\n",
+                          want);
+}
+END_TEST
+
+START_TEST(test_only_fork_inherits_every_connection) {
+    /* python3.11: fork 0.3, spawn 0.0, forkserver 0.0 */
+    static const char *const want[3] = {"EOF after 0.3\n", "EOF after 0.0\n", "EOF after 0.0\n"};
+    assert_output_methods("import multiprocessing as mp, time\n"
+                          "def work(x):\n"
+                          "    time.sleep(0.3)\n"
+                          "if __name__ == '__main__':\n"
+                          "    g1, g2 = mp.Pipe()\n"
+                          "    p = mp.Process(target=work, args=(1,))\n"
+                          "    p.start()\n"
+                          "    g2.close()\n"
+                          "    t0 = time.time()\n"
+                          "    try:\n"
+                          "        g1.recv()\n"
+                          "    except EOFError:\n"
+                          "        print('EOF after', round(time.time() - t0, 1))\n"
+                          "    p.join()\n",
+                          want);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* poll                                                                */
 
@@ -416,6 +478,8 @@ static Suite *mp_pipe_suite(void) {
     tcase_add_test(tc, test_inherited_copy_keeps_pipe_open);
     tcase_add_test(tc, test_closed_and_wrong_end_errors);
     tcase_add_test(tc, test_close_by_another_thread_wakes_reader);
+    tcase_add_test(tc, test_spawned_child_keeps_its_copy);
+    tcase_add_test(tc, test_only_fork_inherits_every_connection);
     suite_add_tcase(s, tc);
     tc = tcase_create("poll");
     tcase_add_test(tc, test_poll_timing);
