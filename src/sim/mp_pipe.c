@@ -21,9 +21,15 @@
  * Trace: each direction is its own object (OBJ_NEW TO_PIPE, value 1 for a
  * duplex pipe, label "pipe#ID (0->1)" or "(1->0)", numbering the ends in the
  * order Pipe() returns them). send() is a QUEUE_PUT and recv() a QUEUE_GET
- * on the channel with the item's repr and the number of messages left
- * queued. Cost: sim_pickle_cost_ns of the message, half paid by send()
- * (pickling, the write) and half by recv() (the read, unpickling).
+ * on the channel with the item's repr (cut at 200 characters) and the
+ * number of messages queued or on their way, as for multiprocessing.Queue.
+ *
+ * Cost: sim_pickle_cost_ns of the message (about 2 us for a small one). The
+ * sender spends the first half pickling and writing, and the message can be
+ * read (poll() sees it) only then; recv() spends the other half reading and
+ * unpickling. A spawn or forkserver child's copies of its Connections are
+ * reserved as of start() (see mp_pipe_reserve). A Connection that becomes
+ * garbage stays open (CPython closes it when the last reference goes).
  * Channels are unbounded: a send never blocks. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,9 +50,9 @@ typedef struct mp_pipe_chan {
     mp_pipe *pipe;
     int obj;             /* trace object id, -1 if the direction does not exist */
     char label[48];
-    value *items;        /* held values, a ring [head, head + n) */
-    size_t *sizes;
+    value *items;        /* readable messages: held (value, size) pairs, a ring [head, head + n) */
     size_t n, cap, head;
+    int64_t in_flight;   /* sent, still being pickled and written */
     sim_tlist readers;
 } mp_pipe_chan;
 
@@ -75,7 +81,6 @@ static void mp_pipe_free(void *p) {
     mp_pipe *pipe = p;
     for (int k = 0; k < 2; k++) {
         free(pipe->chan[k].items);
-        free(pipe->chan[k].sizes);
         sim_tlist_free(&pipe->chan[k].readers);
     }
     free(pipe->handles);
@@ -225,6 +230,11 @@ static sim_proc *mp_pipe_foreign_holder(const mp_pipe *pipe, int end, const sim_
     return found;
 }
 
+/* EOF for the reader of chan: nothing queued or on its way, no writer left. */
+static bool mp_pipe_at_eof(const mp_pipe_chan *c, int end) {
+    return c->n == 0 && c->in_flight == 0 && !mp_pipe_end_open(c->pipe, 1 - end);
+}
+
 /* Takes st out of every wait list it may be in for chan. */
 static void mp_pipe_unwait(mp_pipe_chan *c, sim_thread *st) {
     sim_tlist_remove(&c->readers, st);
@@ -267,7 +277,9 @@ static vm_status mp_pipe_block(vm_thread *th, mp_pipe_chan *c, int end, const ch
     return simmod_block(th, TS_BLOCKED, c->obj, what, deadline, mp_pipe_timeout, c, true);
 }
 
-static void mp_pipe_trace(sim_thread *st, mp_pipe_chan *c, trace_kind kind, value item) {
+/* A QUEUE_PUT/QUEUE_GET on the channel; len counts the messages queued or
+ * on their way, as multiprocessing.Queue's events do. */
+static void mp_pipe_trace(sim_thread *st, mp_pipe_chan *c, trace_kind kind, value item, int64_t len) {
     strbuf sb;
     sb_init(&sb);
     if (ops_repr(st->vt, item, &sb) != VM_OK) {
@@ -279,7 +291,7 @@ static void mp_pipe_trace(sim_thread *st, mp_pipe_chan *c, trace_kind kind, valu
         sb.len = MP_PIPE_REPR_MAX - 3;
         sb_puts(&sb, "...");
     }
-    sim_emit(st->s, kind, st->proc->pid, st->tid, c->obj, (int)c->n, 0, sb.data, sb.len);
+    sim_emit(st->s, kind, st->proc->pid, st->tid, c->obj, (int)len, 0, sb.data, sb.len);
     sb_free(&sb);
 }
 
@@ -336,6 +348,27 @@ static vm_status mp_pipe_broken(vm_thread *th) {
     return vm_raise_value(th, e);
 }
 
+/* A message has been written: it joins its channel (the box, a (held,
+ * size) tuple of the holding heap, rode on the event) and wakes the readers. */
+static void mp_pipe_arrives(sim *s, sim_event *e) {
+    (void)s;
+    mp_pipe_chan *c = (mp_pipe_chan *)(intptr_t)e->arg;
+    value box = v_obj((obj *)(uintptr_t)e->gen);
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        value *items = xreallocarray(NULL, cap, sizeof(value));
+        for (size_t i = 0; i < c->n; i++) items[i] = c->items[(c->head + i) % c->cap];
+        free(c->items);
+        c->items = items;
+        c->cap = cap;
+        c->head = 0;
+    }
+    c->items[(c->head + c->n) % c->cap] = box;
+    c->n++;
+    c->in_flight--;
+    mp_pipe_wake_readers(c);
+}
+
 /* send(obj) */
 static vm_status mp_pipe_send(vm_thread *th, const vm_args *a, value *out) {
     vm *m = th->vm;
@@ -360,27 +393,16 @@ static vm_status mp_pipe_send(vm_thread *th, const vm_args *a, value *out) {
     if (!sim_pickle(pipe->s, th, item, &held, &size)) return VM_ERR;
     if (!mp_pipe_end_open(pipe, 1 - h->end)) return mp_pipe_broken(th);
     mp_pipe_chan *c = &pipe->chan[1 - h->end];
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        value *items = xreallocarray(NULL, cap, sizeof(value));
-        size_t *sizes = xreallocarray(NULL, cap, sizeof(size_t));
-        for (size_t i = 0; i < c->n; i++) {
-            items[i] = c->items[(c->head + i) % c->cap];
-            sizes[i] = c->sizes[(c->head + i) % c->cap];
-        }
-        free(c->items);
-        free(c->sizes);
-        c->items = items;
-        c->sizes = sizes;
-        c->cap = cap;
-        c->head = 0;
-    }
-    c->items[(c->head + c->n) % c->cap] = held;
-    c->sizes[(c->head + c->n) % c->cap] = size;
-    c->n++;
-    mp_pipe_trace(me, c, TRACE_QUEUE_PUT, item);
-    mp_pipe_wake_readers(c);
-    vm_set_now(th, vm_now(th) + sim_pickle_cost_ns(size) / 2);
+    c->in_flight++;
+    mp_pipe_trace(me, c, TRACE_QUEUE_PUT, item, (int64_t)c->n + c->in_flight);
+    /* pickling and writing take the sender's time; the message is readable
+       once written. (A sender's next message is written after this one, so
+       per-sender order holds; equal times keep the scheduling order.) */
+    int64_t cost = sim_pickle_cost_ns(size) / 2;
+    vm_set_now(th, vm_now(th) + cost);
+    value pair[2] = {held, v_int((int64_t)size)};
+    value box = tuple_pack(sim_holding_thread(pipe->s)->vm, 2, pair);
+    sim_schedule(pipe->s, vm_now(th), mp_pipe_arrives, NULL, NULL, (uint64_t)(uintptr_t)box.u.o, (int64_t)(intptr_t)c);
     *out = v_none();
     return VM_OK;
 }
@@ -408,16 +430,17 @@ static vm_status mp_pipe_recv(vm_thread *th, const vm_args *a, value *out) {
     if (me->retry_obj == c->obj) mp_pipe_unwait(c, me);
     if (c->n > 0) {
         mp_pipe_retry_clear(me);
-        value held = c->items[c->head];
-        size_t size = c->sizes[c->head];
+        value box = c->items[c->head];
         c->head = (c->head + 1) % c->cap;
         c->n--;
-        if (!sim_unpickle(pipe->s, th, held, out)) return VM_ERR;
-        mp_pipe_trace(me, c, TRACE_QUEUE_GET, *out);
+        if (!sim_unpickle(pipe->s, th, V_TUPLE(box)->items[0], out)) return VM_ERR;
+        mp_pipe_trace(me, c, TRACE_QUEUE_GET, *out, (int64_t)c->n + c->in_flight);
+        /* reading and unpickling: the other half of the pickling cost */
+        size_t size = (size_t)V_TUPLE(box)->items[1].u.i;
         vm_set_now(th, vm_now(th) + sim_pickle_cost_ns(size) - sim_pickle_cost_ns(size) / 2);
         return VM_OK;
     }
-    if (!mp_pipe_end_open(pipe, 1 - h->end)) {
+    if (mp_pipe_at_eof(c, h->end)) {
         mp_pipe_retry_clear(me);
         return vm_raise_value(th, vm_exc_new(th, m->cls.EOFError, NULL));
     }
@@ -456,7 +479,7 @@ static vm_status mp_pipe_poll(vm_thread *th, const vm_args *a, value *out) {
     mp_pipe_chan *c = &pipe->chan[h->end];
     bool retry = me->retry_obj == c->obj;
     if (retry) mp_pipe_unwait(c, me);
-    if (c->n > 0 || !mp_pipe_end_open(pipe, 1 - h->end)) {
+    if (c->n > 0 || mp_pipe_at_eof(c, h->end)) {
         mp_pipe_retry_clear(me);
         *out = v_bool(true);
         return VM_OK;
