@@ -53,8 +53,12 @@
 #include "sim/mp_parts.h"
 #include "sim/sim_copy.h"
 
-/* One way of a message: the socket hop, plus sim_pickle_cost_ns(size). */
-enum { MGR_HOP_NS = 23000, MGR_TEXT = 160 };
+/* A round trip of a small message is about 50 us (FACTS.md section 9): each
+ * way the socket hop plus sim_pickle_cost_ns(size) (about 13 us), and in the
+ * server 12 us of CPU to receive and decode the request and 12 us to encode
+ * and send the reply, with the server's GIL held. That CPU time is what
+ * limits a busy server: its handler threads share one GIL. */
+enum { MGR_HOP_NS = 11000, MGR_DECODE_CPU_NS = 12000, MGR_ENCODE_CPU_NS = 12000, MGR_TEXT = 160 };
 
 /* The request loop of a server thread (CPython's Server.serve_client). */
 static const char serve_source[] =
@@ -75,9 +79,9 @@ static const char serve_source[] =
 
 enum { MGR_STARTING, MGR_STARTED, MGR_SHUTDOWN };
 enum { MGR_CREATE, MGR_CALL };
-/* A connection's request: idle, on its way or being served, reply on its
- * way, reply arrived. */
-enum { MGR_IDLE, MGR_SENT, MGR_ARRIVED, MGR_SERVING, MGR_REPLIED, MGR_DELIVERED };
+/* A connection's request: idle, on its way, arrived, being decoded, being
+ * served, being encoded, reply on its way, reply arrived. */
+enum { MGR_IDLE, MGR_SENT, MGR_ARRIVED, MGR_DECODING, MGR_SERVING, MGR_ENCODING, MGR_REPLIED, MGR_DELIVERED };
 /* Attribute hooks of a proxy type. */
 enum { MGR_HOOK_NAMESPACE = 1, MGR_HOOK_VALUE = 2, MGR_HOOK_BARRIER = 4, MGR_MAY_BLOCK = 8 };
 
@@ -127,6 +131,7 @@ typedef struct mgr_link {
     const char *method;       /* static */
     bool reply_error;
     char what[MGR_TEXT];      /* "proxy call d['a']" (the blocked thread's 'what') */
+    char label[MGR_TEXT];     /* "reply to d['a']" (what the deadlock report says it waits for) */
     char reply[MGR_TEXT];     /* "-> 1" */
 } mgr_link;
 
@@ -310,7 +315,7 @@ static void mp_manager_emit(mgr_rec *mgr, sim_thread *st, trace_kind kind, const
 /* Describes what a client waits for: the server thread serving it. */
 static void mp_manager_describe_call(void *self, sim_holder_info *out) {
     mgr_link *l = self;
-    out->label = l->what;
+    out->label = l->label;
     out->nholders = l->server ? 1 : 0;
     if (l->server) out->holders[0] = l->server;
 }
@@ -599,6 +604,16 @@ static void mp_manager_unwrap(mgr_rec *mgr, value args) {
 
 static mgr_link *mp_manager_conn(vm_thread *th, value self) { return simmod_payload(th, self, &mgr_conn_type); }
 
+/* The calling server thread burns ns of CPU holding its GIL; then the call
+ * runs again (rewound) and goes on from its link's new phase. */
+static vm_status mp_manager_cpu(vm_thread *th, int64_t ns) {
+    th->wait.kind = WAIT_CPU;
+    th->wait.until_ns = ns;
+    th->wait.object = NULL;
+    th->wait.rewind = true;
+    return VM_BLOCK;
+}
+
 /* conn._recv(): the next request as (func, args, kwds), or None when the
  * connection is closed (its client thread ended, or the server stops). */
 static vm_status mp_manager_conn_recv(vm_thread *th, const vm_args *a, value *out) {
@@ -609,9 +624,13 @@ static vm_status mp_manager_conn_recv(vm_thread *th, const vm_args *a, value *ou
     mgr_rec *mgr = l->mgr;
     vm *m = th->vm;
     if (l->phase == MGR_ARRIVED) {
-        l->phase = MGR_SERVING;
+        l->phase = MGR_DECODING;
         mgr->inflight--;
         mp_manager_emit(mgr, me, TRACE_QUEUE_GET, l->what + strlen("proxy call "));
+        return mp_manager_cpu(th, MGR_DECODE_CPU_NS);
+    }
+    if (l->phase == MGR_DECODING) {
+        l->phase = MGR_SERVING;
         value req = l->inbox->len ? l->inbox->items[0] : v_none();
         l->inbox->len = 0;
         value args = v_is_obj(req, OK_TUPLE) ? V_TUPLE(req)->items[0] : tuple_pack(m, 0, NULL);
@@ -651,7 +670,11 @@ static vm_status mp_manager_conn_reply(vm_thread *th, const vm_args *a, value *o
     *out = v_none();
     bool ok = a->pos[0].tag == VT_BOOL && a->pos[0].u.i;
     value res = a->pos[1];
-    if (l->phase != MGR_SERVING) return VM_OK;
+    if (l->phase == MGR_SERVING) {
+        l->phase = MGR_ENCODING;
+        return mp_manager_cpu(th, MGR_ENCODE_CPU_NS);
+    }
+    if (l->phase != MGR_ENCODING) return VM_OK;
     if (l->client->state == TS_FINISHED) {
         l->phase = MGR_IDLE;
         return VM_OK;
@@ -751,6 +774,32 @@ static value mp_manager_proxy_new(vm_thread *th, mgr_rec *mgr, const mgr_type *t
     return simmod_instance(th, mp_manager_proxy_class(th, t), &mgr_proxy_type, px);
 }
 
+/* An exception to raise in the client for a failed request: the server's
+ * exception itself for a method call; for a creation, CPython's server
+ * sends its formatted traceback, raised as managers.RemoteError. */
+static value mp_manager_client_error(vm_thread *th, int kind, value exc) {
+    vm *m = th->vm;
+    if (v_is_obj(exc, OK_INSTANCE)) {
+        /* raised anew in the client: the server's traceback stays there */
+        str_obj *tb = m->names.traceback;
+        dict_remove(V_INST(exc)->dict, v_obj(tb), str_hash(tb), NULL);
+    }
+    if (kind != MGR_CREATE) return exc;
+    static const char dashes[] = "---------------------------------------------------------------------------";
+    strbuf sb;
+    sb_init(&sb);
+    sb_printf(&sb, "\n%s\nTraceback (most recent call last):\n  File \"<manager server>\", in create\n%s",
+              dashes, ops_type_name(m, exc));
+    value text;
+    if (ops_str_value(th, exc, &text) == VM_OK && V_STR(text)->len) sb_printf(&sb, ": %s", V_STR(text)->data);
+    th->exc = v_undef();
+    sb_printf(&sb, "\n%s", dashes);
+    class_obj *cls = mp_manager_exc_class(th, "multiprocessing", "RemoteError", m->cls.Exception);
+    value err = vm_exc_new(th, cls, sb.data);
+    sb_free(&sb);
+    return err;
+}
+
 /* The reply waiting on l becomes the call's result (or exception). */
 static vm_status mp_manager_consume(vm_thread *th, mgr_link *l, const mgr_call *c, value *out) {
     mgr_rec *mgr = l->mgr;
@@ -760,14 +809,7 @@ static vm_status mp_manager_consume(vm_thread *th, mgr_link *l, const mgr_call *
     l->seq++;
     mgr->inflight--;
     mp_manager_emit(mgr, sim_current(th), TRACE_QUEUE_GET, l->reply);
-    if (l->reply_error) {
-        /* raised anew in the client: the server's traceback stays there */
-        if (v_is_obj(v, OK_INSTANCE)) {
-            str_obj *tb = th->vm->names.traceback;
-            dict_remove(V_INST(v)->dict, v_obj(tb), str_hash(tb), NULL);
-        }
-        return vm_raise_value(th, v);
-    }
+    if (l->reply_error) return vm_raise_value(th, mp_manager_client_error(th, c->kind, v));
     if (c->kind == MGR_CREATE) {
         *out = mp_manager_proxy_new(th, mgr, c->type, v.tag == VT_INT ? (int)v.u.i : -1);
         return VM_OK;
@@ -806,7 +848,10 @@ static vm_status mp_manager_inline(vm_thread *th, mgr_rec *mgr, const mgr_call *
     char what[MGR_TEXT], reply[MGR_TEXT];
     mp_manager_describe_request(th, mgr, c, what, sizeof what);
     mgr_link *l = mp_manager_link(mgr, me);
-    sim_thread *teller = l->server && l->server->state != TS_FINISHED ? l->server : NULL;
+    /* the connection's server thread exists (and is named in the events),
+       though the operation does not wait for it to run */
+    if (!l->server || l->server->state == TS_FINISHED) mp_manager_start_handler(mgr, l);
+    sim_thread *teller = l->server;
     value req[2] = {c->args, c->kwargs.tag == VT_UNDEF ? v_none() : c->kwargs}, sreq;
     size_t req_bytes, rep_bytes;
     if (!mp_manager_copy(th, sth, tuple_pack(m, 2, req), &sreq, &req_bytes)) return VM_ERR;
@@ -857,11 +902,9 @@ static vm_status mp_manager_inline(vm_thread *th, mgr_rec *mgr, const mgr_call *
     }
     mgr->inflight--;
     mp_manager_emit(mgr, me, TRACE_QUEUE_GET, reply);
-    vm_set_now(th, vm_now(th) + mp_manager_hop(req_bytes) + mp_manager_hop(rep_bytes));
-    if (!ok) {
-        if (v_is_obj(back, OK_INSTANCE)) dict_remove(V_INST(back)->dict, v_obj(m->names.traceback), str_hash(m->names.traceback), NULL);
-        return vm_raise_value(th, back);
-    }
+    vm_set_now(th, vm_now(th) + mp_manager_hop(req_bytes) + MGR_DECODE_CPU_NS + MGR_ENCODE_CPU_NS +
+                       mp_manager_hop(rep_bytes));
+    if (!ok) return vm_raise_value(th, mp_manager_client_error(th, c->kind, back));
     if (c->kind == MGR_CREATE) {
         *out = mp_manager_proxy_new(th, mgr, c->type, (int)back.u.i);
         return VM_OK;
@@ -907,6 +950,7 @@ static vm_status mp_manager_request(vm_thread *th, mgr_rec *mgr, const mgr_call 
     l->seq++;
     memcpy(l->what, "proxy call ", 12);
     mp_manager_describe_request(th, mgr, c, l->what + 11, sizeof l->what - 11);
+    snprintf(l->label, sizeof l->label, "the reply to %s", l->what + 11);
     mgr->inflight++;
     mp_manager_emit(mgr, me, TRACE_QUEUE_PUT, l->what + 11);
     sim_schedule(mgr->s, vm_now(th) + mp_manager_hop(bytes), mp_manager_arrive, NULL, NULL, l->seq,
@@ -934,8 +978,8 @@ static vm_status mp_manager_forward(vm_thread *th, const vm_args *a, const char 
  * calls): X(C name, method name). */
 #define MGR_WIRE_METHODS(X)                                                                                 \
     X(contains, "__contains__") X(delitem, "__delitem__") X(getitem, "__getitem__") X(setitem, "__setitem__") \
-    X(len, "__len__") X(iter, "__iter__") X(add, "__add__") X(mul, "__mul__") X(rmul, "__rmul__")             \
-    X(str, "__repr__") X(getvalue, "#GETVALUE") X(clear, "clear") X(copy, "copy") X(get, "get")               \
+    X(len, "__len__") X(add, "__add__") X(mul, "__mul__") X(rmul, "__rmul__")             \
+    X(getvalue, "#GETVALUE") X(clear, "clear") X(copy, "copy") X(get, "get")               \
     X(items, "items") X(keys, "keys") X(pop, "pop") X(popitem, "popitem") X(setdefault, "setdefault")         \
     X(update, "update") X(values, "values") X(append, "append") X(count, "count") X(extend, "extend")         \
     X(index, "index") X(insert, "insert") X(remove, "remove") X(reverse, "reverse") X(sort, "sort")           \
@@ -960,6 +1004,30 @@ static vm_status mp_manager_m_enter(vm_thread *th, const vm_args *a, value *out)
 static vm_status mp_manager_m_exit(vm_thread *th, const vm_args *a, value *out) {
     vm_args none = {a->self, NULL, 0, NULL, NULL, 0};
     return mp_manager_forward(th, &none, "release", out);
+}
+
+/* str(proxy) is the referent's repr; if that fails (the server is gone),
+ * CPython falls back on the proxy's repr. */
+static vm_status mp_manager_m_str(vm_thread *th, const vm_args *a, value *out) {
+    vm_status st = mp_manager_forward(th, a, "__repr__", out);
+    if (st != VM_ERR || !vm_exc_matches(th->vm, th->exc, th->vm->cls.Exception)) return st;
+    th->exc = v_undef();
+    strbuf sb;
+    sb_init(&sb);
+    mp_manager_proxy_repr(th, a->self, &sb);
+    sb.len--; /* the closing '>' */
+    sb_puts(&sb, "; '__str__()' failed>");
+    *out = str_take_sb(th->vm, &sb);
+    return VM_OK;
+}
+
+/* iter(proxy): the server sends the items at once (CPython sends them one
+ * __next__ at a time); they are iterated here. */
+static vm_status mp_manager_m_iter(vm_thread *th, const vm_args *a, value *out) {
+    value items;
+    vm_status st = mp_manager_forward(th, a, "__iter__", &items);
+    if (st != VM_OK) return st;
+    return ops_iter(th, items, out);
 }
 
 /* l += x extends the list in the server and stays the same proxy. */
@@ -1303,7 +1371,7 @@ static vm_status mp_manager_shutdown(vm_thread *th, const vm_args *a, value *out
 static vm_status mp_manager_enter(vm_thread *th, const vm_args *a, value *out) {
     mgr_rec *mgr = mp_manager_payload(th, a->self);
     if (!mgr) return VM_ERR;
-    if (mgr->state != MGR_STARTED) return vm_raise(th, mp_manager_process_error(th), "Unable to start server");
+    if (mgr->state != MGR_STARTED) return vm_raise(th, mp_manager_process_error(th), "Manager has shut down");
     *out = a->self;
     return VM_OK;
 }
@@ -1596,4 +1664,5 @@ void mp_register_manager(vm *m, dict_obj *d) {
     mp_define(m, d, "_ManagerValue", NULL, value_methods, NULL);
     mp_define(m, d, "_ManagerArray", NULL, array_methods, NULL);
     mp_define(m, d, "_ManagerConnection", NULL, conn_methods, NULL);
+    simmod_exception(m, d, "multiprocessing", "RemoteError", m->cls.Exception);
 }
