@@ -130,27 +130,47 @@ static void *mp_pipe_clone(void *payload, void *copy_ctx) {
     return mp_pipe_handle_new(pipe, h->end, dst, h->closed);
 }
 
-/* A search of a spawned child's Process object for this pipe's handles. */
+/* A search of a spawned child's Process object for this pipe's handles;
+ * seen is an open-addressing set of the containers visited. */
 typedef struct mp_pipe_search {
     mp_pipe *pipe;
     sim_proc *child;
     const obj **seen;
-    size_t nseen, cap;
+    size_t nseen, cap;   /* cap: a power of two, or 0 */
 } mp_pipe_search;
+
+/* Adds o to the set; false if it was there already. */
+static bool mp_pipe_search_visit(mp_pipe_search *ps, const obj *o) {
+    if ((ps->nseen + 1) * 2 > ps->cap) {
+        const obj **old = ps->seen;
+        size_t ocap = ps->cap;
+        ps->cap = ocap ? ocap * 2 : 64;
+        ps->seen = xcalloc(ps->cap, sizeof *ps->seen);
+        ps->nseen = 0;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i]) mp_pipe_search_visit(ps, old[i]);
+        free(old);
+    }
+    size_t i = (size_t)(((uintptr_t)o >> 4) * 11400714819323198485ULL >> 20) & (ps->cap - 1);
+    for (; ps->seen[i]; i = (i + 1) & (ps->cap - 1))
+        if (ps->seen[i] == o) return false;
+    ps->seen[i] = o;
+    ps->nseen++;
+    return true;
+}
 
 /* Reserves the child's copy of every Connection of the pipe that v reaches
  * the way pickling does: containers, instances' dicts, bound methods' self
  * (functions and classes travel by name, without their contents). */
 static void mp_pipe_search_value(mp_pipe_search *ps, value v, int depth) {
-    if (v.tag != VT_OBJ || depth > 100) return;
+    if (v.tag != VT_OBJ || depth > 500) return; /* sim_copy gives up there too */
     const obj *o = v.u.o;
-    for (size_t i = 0; i < ps->nseen; i++)
-        if (ps->seen[i] == o) return;
-    if (ps->nseen == ps->cap) {
-        ps->cap = ps->cap ? ps->cap * 2 : 32;
-        ps->seen = xreallocarray(ps->seen, ps->cap, sizeof *ps->seen);
+    switch ((obj_kind)o->kind) {
+    case OK_LIST: case OK_TUPLE: case OK_DICT: case OK_INSTANCE: case OK_BOUND: case OK_CELL:
+        if (!mp_pipe_search_visit(ps, o)) return;
+        break;
+    default: return; /* nothing inside that pickling would carry */
     }
-    ps->seen[ps->nseen++] = o;
     switch ((obj_kind)o->kind) {
     case OK_LIST:
         for (size_t i = 0; i < V_LIST(v)->len; i++) mp_pipe_search_value(ps, V_LIST(v)->items[i], depth + 1);
