@@ -247,7 +247,8 @@ vm_status ops_setattr(vm_thread *th, value o, str_obj *name, value v) {
         if (class_lookup(in->cls, name, &cv) && v_is_obj(cv, OK_PROPERTY)) {
             property_obj *p = (property_obj *)cv.u.o;
             if (p->fset.tag == VT_UNDEF)
-                return vm_raise(th, m->cls.AttributeError, "can't set attribute '%s'", name->data);
+                return vm_raise(th, m->cls.AttributeError, "property '%s' of '%s' object has no setter", name->data,
+                                   in->cls->name->data);
             value r;
             return vm_call_self(th, p->fset, o, &v, 1, &r);
         }
