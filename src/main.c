@@ -14,6 +14,7 @@
 #include "trace/trace.h"
 #include "scenario/builtin.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_verify.h"
 
 #ifndef CONCVIZ_VERSION
 #define CONCVIZ_VERSION "0.0.0"
@@ -57,6 +58,7 @@ static void print_help(void) {
             "       concviz run [--seed N] [--events] [--max-time SECONDS] SCENARIO\n"
             "       concviz record [--seed N] [--max-time SECONDS] SCENARIO -o FILE\n"
             "       concviz check SCENARIO...\n"
+            "       concviz verify [--timing] [--timeout SECONDS] [--python PATH] SCENARIO\n"
             "\n"
             "Run small Python concurrency programs on a simulated machine.\n"
             "\n"
@@ -68,7 +70,13 @@ static void print_help(void) {
             "                  run a scenario and write its event trace as JSON Lines\n"
             "  check SCENARIO...\n"
             "                  load and compile scenarios without running them; print\n"
-            "                  every problem as FILE:LINE:COL: message\n"
+            "                  every problem as FILE:LINE:COL: message; a scenario with\n"
+            "                  'expect:' also runs headless and must still match it\n"
+            "  verify SCENARIO run the program under python3 and under concviz and compare\n"
+            "                  their stdout, pids mapped; print 'match' or a diff (exit 0/1).\n"
+            "                  --timing compares lines in any order, numbers aside;\n"
+            "                  --against FILE uses a saved CPython stdout, --save FILE\n"
+            "                  saves it; concviz.py is found via $CONCVIZ_ASSETS\n"
             "\n"
             "Options:\n"
             "  -s, --seed N    seed for 'random', overriding the scenario's seed\n"
@@ -320,7 +328,11 @@ static int cmd_check(int argc, char **argv) {
         scenario_diag d;
         scenario_diag_init(&d);
         lang_program *prog = load_and_compile(argv[i], &sc, &d);
-        if (prog) {
+        if (prog && scenario_verify_expect(&sc, prog, &d) != 0) {
+            print_problems(&d);
+            if (status == EXIT_OK) status = EXIT_PROGRAM_ERROR;
+            lang_program_free(prog);
+        } else if (prog) {
             printf("%s: ok\n", sc.filename);
             lang_program_free(prog);
         } else {
@@ -332,6 +344,47 @@ static int cmd_check(int argc, char **argv) {
     }
     fflush(stdout);
     return status;
+}
+
+static const struct option verify_options[] = {
+    {"timing", no_argument, NULL, 'T'},
+    {"timeout", required_argument, NULL, 't'},
+    {"python", required_argument, NULL, 'p'},
+    {"against", required_argument, NULL, 'a'},
+    {"save", required_argument, NULL, 'S'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* 'verify': the program under python3 and under concviz (scenario_verify.c). */
+static int cmd_verify(int argc, char **argv, const char *argv0) {
+    scenario_verify_opts o;
+    scenario_verify_opts_init(&o);
+    o.argv0 = argv0;
+    int c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":t:p:h", verify_options, NULL)) != -1) {
+        switch (c) {
+        case 'T': o.mode = SCENARIO_VERIFY_TIMING; break;
+        case 't': {
+            char *end;
+            o.timeout_s = strtod(optarg, &end);
+            if (end == optarg || *end || !(o.timeout_s > 0) || o.timeout_s > 1e5)
+                return usage_error("verify: invalid --timeout '%s' (expected seconds)", optarg);
+            break;
+        }
+        case 'p': o.python = optarg; break;
+        case 'a': o.against = optarg; break;
+        case 'S': o.save = optarg; break;
+        case 'h': print_help(); return EXIT_OK;
+        default: return option_error("verify", argv, c);
+        }
+    }
+    if (optind >= argc) return usage_error("verify: missing SCENARIO operand");
+    if (argc - optind > 1) return usage_error("verify: too many operands ('%s')", argv[optind + 1]);
+    if (o.against && o.save) return usage_error("verify: --against and --save exclude each other");
+    return scenario_verify_main(argv[optind], &o, stdout, stderr);
 }
 
 static const struct option main_options[] = {
@@ -375,6 +428,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "run") == 0) return cmd_run(sub_argc, sub_argv, false);
     if (strcmp(cmd, "record") == 0) return cmd_run(sub_argc, sub_argv, true);
     if (strcmp(cmd, "check") == 0) return cmd_check(sub_argc, sub_argv);
+    if (strcmp(cmd, "verify") == 0) return cmd_verify(sub_argc, sub_argv, argv[0]);
     if (has_suffix(cmd, ".yaml") || has_suffix(cmd, ".yml") || has_suffix(cmd, ".py"))
         return usage_error("unknown command '%s' (did you mean 'concviz run %s'?)", cmd, cmd);
     return usage_error("unknown command '%s'", cmd);
