@@ -79,6 +79,8 @@ static const char serve_source[] =
 
 enum { MGR_STARTING, MGR_STARTED, MGR_SHUTDOWN };
 enum { MGR_CREATE, MGR_CALL };
+/* A reply in a connection's log: a value, an exception, a new object's id. */
+enum { MGR_ENTRY_VALUE, MGR_ENTRY_ERROR, MGR_ENTRY_CREATED };
 /* A connection's request: idle, on its way, arrived, being decoded, being
  * served, being encoded, reply on its way, reply arrived. */
 enum { MGR_IDLE, MGR_SENT, MGR_ARRIVED, MGR_DECODING, MGR_SERVING, MGR_ENCODING, MGR_REPLIED, MGR_DELIVERED };
@@ -122,16 +124,20 @@ typedef struct mgr_link {
     sim_thread *client;
     sim_thread *server;       /* its handle_request thread, once a request arrived */
     list_obj *inbox;          /* in the server's heap (rooted there): (args, kwargs) */
-    list_obj *outbox;         /* in the client's heap (rooted there): the reply */
+    list_obj *log;            /* in the client's heap (rooted there): the replies the
+                                 client's current instruction has had, (sig, flag, value) */
+    int cursor;               /* replies the instruction's current run has used */
+    int64_t pass_ticks;       /* the client's tick count at its last proxy call */
+    bool rerun;               /* woken by a reply: the instruction runs again from its start */
     int phase;
     uint64_t seq;             /* numbers requests: a stale event does nothing */
     int kind;
     const mgr_type *type;
     int target;               /* the referent's id */
     const char *method;       /* static */
-    bool reply_error;
-    char what[MGR_TEXT];      /* "proxy call d['a']" (the blocked thread's 'what') */
-    char label[MGR_TEXT];     /* "reply to d['a']" (what the deadlock report says it waits for) */
+    int64_t sig;              /* identifies the request in flight (mp_manager_sig) */
+    char what[MGR_TEXT + 16];  /* "proxy call d['a']" (the blocked thread's 'what') */
+    char label[MGR_TEXT + 16]; /* "the reply to d['a']" (what the deadlock report says it waits for) */
     char reply[MGR_TEXT];     /* "-> 1" */
 } mgr_link;
 
@@ -351,8 +357,9 @@ static mgr_link *mp_manager_link(mgr_rec *mgr, sim_thread *st) {
     l->client = st;
     l->inbox = list_new(mgr->server->vm, 1);
     sim_proc_add_root(mgr->server, v_obj(l->inbox));
-    l->outbox = list_new(st->proc->vm, 1);
-    sim_proc_add_root(st->proc, v_obj(l->outbox));
+    l->log = list_new(st->proc->vm, 2);
+    sim_proc_add_root(st->proc, v_obj(l->log));
+    l->pass_ticks = -1;
     mgr->links[mgr->nlinks++] = l;
     return l;
 }
@@ -701,9 +708,9 @@ static vm_status mp_manager_conn_reply(vm_thread *th, const vm_args *a, value *o
         th->exc = v_undef();
         mp_manager_describe_reply(th, false, err, l->reply, sizeof l->reply);
     }
-    l->outbox->len = 0;
-    list_append(l->outbox, copied);
-    l->reply_error = !ok;
+    int64_t flag = !ok ? MGR_ENTRY_ERROR : l->kind == MGR_CREATE ? MGR_ENTRY_CREATED : MGR_ENTRY_VALUE;
+    value entry[3] = {v_int(l->sig), v_int(flag), copied};
+    list_append(l->log, tuple_pack(l->client->proc->vm, 3, entry));
     l->phase = MGR_REPLIED;
     mgr->inflight++;
     mp_manager_emit(mgr, me, TRACE_QUEUE_PUT, l->reply);
@@ -754,6 +761,7 @@ static void mp_manager_deliver(sim *s, sim_event *e) {
     mgr_link *l = (mgr_link *)(intptr_t)e->arg;
     if (e->gen != l->seq || l->phase != MGR_REPLIED) return;
     l->phase = MGR_DELIVERED;
+    l->rerun = true;
     if (l->mgr->server) sim_tlist_remove(&l->mgr->server->joiners, l->client);
     if (l->client->state == TS_BLOCKED && l->client->wait_data == &l->w) sim_thread_wake(l->client, v_none(), false);
 }
@@ -800,22 +808,27 @@ static value mp_manager_client_error(vm_thread *th, int kind, value exc) {
     return err;
 }
 
-/* The reply waiting on l becomes the call's result (or exception). */
-static vm_status mp_manager_consume(vm_thread *th, mgr_link *l, const mgr_call *c, value *out) {
-    mgr_rec *mgr = l->mgr;
-    value v = l->outbox->len ? l->outbox->items[0] : v_none();
-    l->outbox->len = 0;
-    l->phase = MGR_IDLE;
-    l->seq++;
-    mgr->inflight--;
-    mp_manager_emit(mgr, sim_current(th), TRACE_QUEUE_GET, l->reply);
-    if (l->reply_error) return vm_raise_value(th, mp_manager_client_error(th, c->kind, v));
-    if (c->kind == MGR_CREATE) {
-        *out = mp_manager_proxy_new(th, mgr, c->type, v.tag == VT_INT ? (int)v.u.i : -1);
-        return VM_OK;
+/* A reply from the log becomes the call's result (or exception). */
+static vm_status mp_manager_entry(vm_thread *th, mgr_link *l, const mgr_call *c, value entry, value *out) {
+    tuple_obj *t = V_TUPLE(entry);
+    if (t->items[1].u.i == MGR_ENTRY_ERROR) return vm_raise_value(th, mp_manager_client_error(th, c->kind, t->items[2]));
+    if (t->items[1].u.i == MGR_ENTRY_CREATED) {
+        /* the proxy is made once: a later run of the instruction gets the same one */
+        t->items[2] = mp_manager_proxy_new(th, l->mgr, c->type, t->items[2].tag == VT_INT ? (int)t->items[2].u.i : -1);
+        t->items[1] = v_int(MGR_ENTRY_VALUE);
     }
-    *out = v;
+    *out = t->items[2];
     return VM_OK;
+}
+
+/* Identifies a request within an instruction (FNV-1a of what it does). */
+static int64_t mp_manager_sig(const mgr_call *c, const char *what) {
+    uint64_t h = 1469598103934665603ULL;
+    char head[64];
+    snprintf(head, sizeof head, "%d/%d/%s/", c->kind, c->target, c->method);
+    for (const char *p = head; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (const char *p = what; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return (int64_t)(h >> 1);
 }
 
 static vm_status mp_manager_broken_pipe(vm_thread *th) {
@@ -832,26 +845,32 @@ static bool mp_manager_inline_ok(const mgr_call *c) {
     return false;
 }
 
+/* Appends a reply to the client's log: the current run of its instruction
+ * has used it (a later run finds it there). */
+static void mp_manager_log(mgr_link *l, int64_t sig, int64_t flag, value v) {
+    value entry[3] = {v_int(sig), v_int(flag), v};
+    list_append(l->log, tuple_pack(l->client->proc->vm, 3, entry));
+    l->cursor = (int)l->log->len;
+}
+
 /* A request made from a nested native call (d[k], len(d), str(d)...),
  * which cannot block: it runs now on the referent, and the round trip is
  * charged to the caller's clock. */
-static vm_status mp_manager_inline(vm_thread *th, mgr_rec *mgr, const mgr_call *c, value *out) {
+static vm_status mp_manager_inline(vm_thread *th, mgr_rec *mgr, mgr_link *l, const mgr_call *c, const char *what,
+                                   int64_t sig, value *out) {
     vm *m = th->vm;
     if (!mp_manager_inline_ok(c))
         return vm_raise(th, m->cls.RuntimeError,
                         "concviz cannot block inside a call made by the interpreter itself "
                         "(for example in __repr__, __str__ or a sort key)");
     sim_thread *me = sim_current(th);
-    sim_thread *srv = mgr->server->main;
-    vm_thread *sth = srv->vt;
+    vm_thread *sth = mgr->server->main->vt;
     if (m->must_sync) m->must_sync(th); /* moves the frontier up to us when nobody is behind */
-    char what[MGR_TEXT], reply[MGR_TEXT];
-    mp_manager_describe_request(th, mgr, c, what, sizeof what);
-    mgr_link *l = mp_manager_link(mgr, me);
     /* the connection's server thread exists (and is named in the events),
        though the operation does not wait for it to run */
     if (!l->server || l->server->state == TS_FINISHED) mp_manager_start_handler(mgr, l);
     sim_thread *teller = l->server;
+    char reply[MGR_TEXT];
     value req[2] = {c->args, c->kwargs.tag == VT_UNDEF ? v_none() : c->kwargs}, sreq;
     size_t req_bytes, rep_bytes;
     if (!mp_manager_copy(th, sth, tuple_pack(m, 2, req), &sreq, &req_bytes)) return VM_ERR;
@@ -904,39 +923,70 @@ static vm_status mp_manager_inline(vm_thread *th, mgr_rec *mgr, const mgr_call *
     mp_manager_emit(mgr, me, TRACE_QUEUE_GET, reply);
     vm_set_now(th, vm_now(th) + mp_manager_hop(req_bytes) + MGR_DECODE_CPU_NS + MGR_ENCODE_CPU_NS +
                        mp_manager_hop(rep_bytes));
-    if (!ok) return vm_raise_value(th, mp_manager_client_error(th, c->kind, back));
-    if (c->kind == MGR_CREATE) {
-        *out = mp_manager_proxy_new(th, mgr, c->type, (int)back.u.i);
-        return VM_OK;
-    }
-    *out = back;
-    return VM_OK;
+    mp_manager_log(l, sig, !ok ? MGR_ENTRY_ERROR : c->kind == MGR_CREATE ? MGR_ENTRY_CREATED : MGR_ENTRY_VALUE, back);
+    return mp_manager_entry(th, l, c, l->log->items[l->log->len - 1], out);
 }
 
-/* Sends a request and blocks the caller until the reply has come back; the
- * call then runs again and returns the reply (see the file comment). */
+/* A proxy call. The reply comes back to a rewound call, so one instruction
+ * may run several times before it completes; each of its runs replays the
+ * replies its earlier runs got (the connection's log, in order), and only
+ * a call past the end of the log sends a request. The log belongs to one
+ * instruction: a run that starts without a reply having woken the thread
+ * (its tick count moved on) starts a new log. */
 static vm_status mp_manager_request(vm_thread *th, mgr_rec *mgr, const mgr_call *c, value *out) {
     sim_thread *me = sim_current(th);
     vm *m = th->vm;
-    if (mgr->state == MGR_STARTED || mgr->state == MGR_SHUTDOWN) {
-        for (int i = 0; i < mgr->nlinks; i++) {
-            mgr_link *l = mgr->links[i];
-            if (l->client != me) continue;
-            if (l->phase == MGR_REPLIED || l->phase == MGR_DELIVERED) return mp_manager_consume(th, l, c, out);
-            if (l->phase != MGR_IDLE) {
-                /* woken without a reply: the server went away */
-                if (l->phase == MGR_SENT) mgr->inflight--;
-                l->phase = MGR_IDLE;
-                l->seq++;
-                return vm_raise_value(th, vm_exc_new(th, m->cls.EOFError, NULL));
+    char what[MGR_TEXT];
+    mp_manager_describe_request(th, mgr, c, what, sizeof what);
+    int64_t sig = mp_manager_sig(c, what);
+    mgr_link *l = NULL;
+    for (int i = 0; i < mgr->nlinks && !l; i++)
+        if (mgr->links[i]->client == me) l = mgr->links[i];
+    if (l) {
+        if (l->phase >= MGR_SENT && l->phase <= MGR_ENCODING) {
+            /* woken without a reply: the server went away */
+            if (l->phase == MGR_SENT) mgr->inflight--;
+            l->phase = MGR_IDLE;
+            l->seq++;
+            l->log->len = 0;
+            l->cursor = 0;
+            return vm_raise_value(th, vm_exc_new(th, m->cls.EOFError, NULL));
+        }
+        if (l->phase == MGR_REPLIED || l->phase == MGR_DELIVERED) {
+            /* the reply is here (or the server's exit woke us just before) */
+            l->phase = MGR_IDLE;
+            l->rerun = true;
+            mgr->inflight--;
+            mp_manager_emit(mgr, me, TRACE_QUEUE_GET, l->reply);
+        }
+        if (l->rerun) {
+            l->rerun = false;
+            l->cursor = 0;
+        } else if (th->ticks != l->pass_ticks) {
+            l->log->len = 0;
+            l->cursor = 0;
+        }
+        l->pass_ticks = th->ticks;
+        if ((size_t)l->cursor < l->log->len) {
+            value e = l->log->items[l->cursor];
+            if (V_TUPLE(e)->items[0].u.i == sig) {
+                l->cursor++;
+                return mp_manager_entry(th, l, c, e, out);
             }
+            l->log->len = (size_t)l->cursor; /* another instruction's: forget it */
         }
     }
     if (mp_manager_closed(mgr)) return mp_manager_broken_pipe(th);
-    if (th->nested) return mp_manager_inline(th, mgr, c, out);
-    if (vm_sync_point(th)) return VM_BLOCK;
-    if (mp_manager_closed(mgr)) return mp_manager_broken_pipe(th);
-    mgr_link *l = mp_manager_link(mgr, me);
+    if (!l || l->cursor == 0) {
+        /* a run's first request waits for the others to catch up */
+        if (!th->nested && vm_sync_point(th)) return VM_BLOCK;
+        if (mp_manager_closed(mgr)) return mp_manager_broken_pipe(th);
+    }
+    if (!l) {
+        l = mp_manager_link(mgr, me);
+        l->pass_ticks = th->ticks;
+    }
+    if (th->nested) return mp_manager_inline(th, mgr, l, c, what, sig, out);
     value req[2] = {c->args, c->kwargs.tag == VT_UNDEF ? v_none() : c->kwargs}, sreq;
     size_t bytes;
     if (!mp_manager_copy(th, mgr->server->main->vt, tuple_pack(m, 2, req), &sreq, &bytes)) return VM_ERR;
@@ -946,13 +996,13 @@ static vm_status mp_manager_request(vm_thread *th, mgr_rec *mgr, const mgr_call 
     l->type = c->type;
     l->target = c->target;
     l->method = c->method;
+    l->sig = sig;
     l->phase = MGR_SENT;
     l->seq++;
-    memcpy(l->what, "proxy call ", 12);
-    mp_manager_describe_request(th, mgr, c, l->what + 11, sizeof l->what - 11);
-    snprintf(l->label, sizeof l->label, "the reply to %s", l->what + 11);
+    snprintf(l->what, sizeof l->what, "proxy call %s", what);
+    snprintf(l->label, sizeof l->label, "the reply to %s", what);
     mgr->inflight++;
-    mp_manager_emit(mgr, me, TRACE_QUEUE_PUT, l->what + 11);
+    mp_manager_emit(mgr, me, TRACE_QUEUE_PUT, what);
     sim_schedule(mgr->s, vm_now(th) + mp_manager_hop(bytes), mp_manager_arrive, NULL, NULL, l->seq,
                  (int64_t)(intptr_t)l);
     /* if the server dies meanwhile, its exit wakes us */

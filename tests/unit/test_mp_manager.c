@@ -310,6 +310,32 @@ START_TEST(test_namespace_value_array) {
 }
 END_TEST
 
+START_TEST(test_two_requests_in_one_instruction) {
+    /* str.format asks for two attributes in one call: the rewound call
+     * replays the first reply instead of asking again */
+    static const char src[] =
+        "import multiprocessing as mp\n"
+        "if __name__ == '__main__':\n"
+        "    with mp.Manager() as m:\n"
+        "        ns = m.Namespace(x=1, y=2)\n"
+        "        for i in range(3):\n"
+        "            ns.x += 1\n"
+        "            print('{0.x} {0.y} {0.x}'.format(ns), getattr(ns, 'y'))\n";
+    simtest_run r;
+    test_run(src, &r);
+    ck_assert_str_eq(r.out.data, "2 2 2 2\n3 2 3 2\n4 2 4 2\n");
+    ck_assert_int_eq(r.status, 0);
+    /* each run of the format call: x, y, x asked once each */
+    size_t asked = 0;
+    for (size_t i = 0; i < trace_log_count(r.log); i++) {
+        const trace_event *ev = trace_log_get(r.log, i);
+        if (ev->kind == TRACE_QUEUE_PUT && ev->pid == 100 && strcmp(test_text(r.log, ev), "ns.y") == 0) asked++;
+    }
+    ck_assert_uint_eq(asked, 6);
+    simtest_free(&r);
+}
+END_TEST
+
 START_TEST(test_exceptions_come_back) {
     /* FACTS.md 9: the referent's errors, same type and message */
     static const char src[] =
@@ -749,6 +775,7 @@ static Suite *test_mp_manager_suite(void) {
     tcase_add_test(tc, test_dict_list_methods);
     tcase_add_test(tc, test_nested_changes_are_lost);
     tcase_add_test(tc, test_namespace_value_array);
+    tcase_add_test(tc, test_two_requests_in_one_instruction);
     tcase_add_test(tc, test_exceptions_come_back);
     tcase_add_test(tc, test_uncaught_error_in_child);
     suite_add_tcase(s, tc);
