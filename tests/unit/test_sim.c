@@ -365,6 +365,78 @@ START_TEST(test_cores_shared) {
 }
 END_TEST
 
+/* Start methods (FACTS.md section 2, and python3.11 run here with pids
+ * printed): fork copies the parent, so module code runs once and the child
+ * sees COUNTER=42; spawn and forkserver children each import the module
+ * again as __mp_main__ in their own pid and see COUNTER=0. Start+join costs:
+ * fork a few ms, spawn about 55 ms each, forkserver about 60 ms for the
+ * first (the server starts) and a few ms after. */
+static const char *const start_src =
+    "import multiprocessing as mp, os, sys, time\n"
+    "print('module', os.getpid(), __name__)\n"
+    "COUNTER = 0\n"
+    "def f():\n"
+    "    print('child', os.getpid(), COUNTER, __name__)\n"
+    "if __name__ == '__main__':\n"
+    "    COUNTER = 42\n"
+    "    ctx = mp.get_context(sys.argv[1] if len(sys.argv) > 1 else METHOD)\n"
+    "    for i in range(3):\n"
+    "        t0 = time.perf_counter()\n"
+    "        p = ctx.Process(target=f)\n"
+    "        p.start()\n"
+    "        p.join()\n"
+    "        print('ms', round((time.perf_counter() - t0) * 1000))\n";
+
+/* Runs start_src under method; counts module lines printed by child pids
+ * and collects the start+join times and the children's COUNTER. */
+static void run_start_method(const char *method, int *module_in_children, int *counter, int ms[3]) {
+    char src[2048];
+    snprintf(src, sizeof src, "METHOD = '%s'\n%s", method, start_src);
+    simtest_run r;
+    simtest_exec(src, NULL, &r);
+    ck_assert_int_eq(r.status, 0);
+    int main_pid = -1, nms = 0;
+    *module_in_children = 0;
+    *counter = -1;
+    int module_pids[8], nmod = 0;
+    for (char *line = r.out.data; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        int pid, c;
+        char name[32];
+        if (sscanf(line, "module %d %31s", &pid, name) == 2) {
+            if (strcmp(name, "__main__") == 0) main_pid = pid;
+            else if (nmod < 8) module_pids[nmod++] = pid;
+        } else if (sscanf(line, "child %d %d %31s", &pid, &c, name) == 3) {
+            *counter = c;
+            for (int i = 0; i < nmod; i++)
+                if (module_pids[i] == pid) ++*module_in_children;
+        } else if (sscanf(line, "ms %d", &c) == 1 && nms < 3) {
+            ms[nms++] = c;
+        }
+    }
+    ck_assert_int_gt(main_pid, 0);
+    ck_assert_int_eq(nms, 3);
+    simtest_free(&r);
+}
+
+START_TEST(test_start_methods) {
+    int in_children, counter, ms[3];
+    run_start_method("fork", &in_children, &counter, ms);
+    ck_assert_int_eq(in_children, 0);
+    ck_assert_int_eq(counter, 42);
+    for (int i = 0; i < 3; i++) ck_assert_int_le(ms[i], 8);
+    run_start_method("spawn", &in_children, &counter, ms);
+    ck_assert_int_eq(in_children, 3);
+    ck_assert_int_eq(counter, 0);
+    for (int i = 0; i < 3; i++) ck_assert_int_ge(ms[i], 45);
+    run_start_method("forkserver", &in_children, &counter, ms);
+    ck_assert_int_eq(in_children, 3);
+    ck_assert_int_eq(counter, 0);
+    ck_assert_int_ge(ms[0], 50);
+    ck_assert_int_le(ms[1], 15);
+    ck_assert_int_le(ms[2], 15);
+}
+END_TEST
+
 static Suite *sim_suite(void) {
     Suite *s = suite_create("sim");
     TCase *det = tcase_create("determinism");
@@ -390,6 +462,7 @@ static Suite *sim_suite(void) {
     TCase *sch = tcase_create("scheduling");
     tcase_add_test(sch, test_lock_fifo);
     tcase_add_test(sch, test_cores_shared);
+    tcase_add_test(sch, test_start_methods);
     tcase_set_timeout(sch, 60);
     suite_add_tcase(s, sch);
     return s;
