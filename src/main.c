@@ -1,12 +1,14 @@
 /* main.c - the command line: 'concviz run', 'concviz check', and the bare
  * 'concviz' (headless run of the default scenario until the TUI exists). */
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lang/lang.h"
 #include "lang/strbuf.h"
@@ -14,6 +16,7 @@
 #include "trace/trace.h"
 #include "scenario/builtin.h"
 #include "scenario/scenario.h"
+#include "tui/tui.h"
 #include "scenario/scenario_verify.h"
 
 #ifndef CONCVIZ_VERSION
@@ -54,7 +57,9 @@ static void print_help(void) {
     strbuf sb;
     sb_init(&sb);
     sb_puts(&sb,
-            "Usage: concviz [OPTION]\n"
+            "Usage: concviz [OPTION]... [SCENARIO]\n"
+            "       concviz replay [OPTION]... TRACE\n"
+            "       concviz list [--lang en|zh]\n"
             "       concviz run [--seed N] [--events] [--max-time SECONDS] SCENARIO\n"
             "       concviz record [--seed N] [--max-time SECONDS] SCENARIO -o FILE\n"
             "       concviz check SCENARIO...\n"
@@ -63,8 +68,12 @@ static void print_help(void) {
             "Run small Python concurrency programs on a simulated machine.\n"
             "\n"
             "Commands:\n"
-            "  (none)          run the built-in scenario '" SCENARIO_BUILTIN_DEFAULT "' headless\n"
-            "                  (the interactive view is not built yet)\n"
+            "  (none)          browse the built-in scenarios in the interactive view\n"
+            "                  (without a terminal: run '" SCENARIO_BUILTIN_DEFAULT "' headless)\n"
+            "  SCENARIO        play a scenario in the interactive view; press ? there\n"
+            "                  for the keys\n"
+            "  replay TRACE    play a trace written by 'record' (or by 's' in the view)\n"
+            "  list            print the built-in scenarios: name, title and summary\n"
             "  run SCENARIO    run a scenario; the program's output goes to stdout/stderr\n"
             "  record SCENARIO -o FILE\n"
             "                  run a scenario and write its event trace as JSON Lines\n"
@@ -85,6 +94,15 @@ static void print_help(void) {
             "                  stop a run after this much virtual time (default 600)\n"
             "  -o, --output FILE\n"
             "                  (record) where to write the trace\n"
+            "      --paused    (view) start paused\n"
+            "      --speed X   (view) virtual seconds per second, 0.01 to 100 (default\n"
+            "                  0.25), or 'max'\n"
+            "      --theme NAME\n"
+            "                  (view) default, monochrome (the default under NO_COLOR\n"
+            "                  or without colours) or high-contrast (for projectors)\n"
+            "      --lang en|zh\n"
+            "                  (view, list) language of titles, summaries and captions\n"
+            "                  (default: from LC_ALL, LC_MESSAGES or LANG)\n"
             "  -h, --help      show this help and exit\n"
             "      --version   show the version and exit\n"
             "\n"
@@ -106,7 +124,8 @@ static void print_help(void) {
             "       a feature concviz does not support)\n"
             "  3    deadlock: every thread was blocked and nothing could wake one\n"
             "  4    the program was still running at the --max-time limit\n"
-            "  5    the program started too many processes or threads\n");
+            "  5    the program started too many processes or threads\n"
+            "  128+N  the interactive view was stopped by signal N (2 INT, 15 TERM, 1 HUP)\n");
     fwrite(sb.data, 1, sb.len, stdout);
     sb_free(&sb);
 }
@@ -390,6 +409,13 @@ static int cmd_verify(int argc, char **argv, const char *argv0) {
 static const struct option main_options[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
+    /* the interactive view's options (view_option) */
+    {"paused", no_argument, NULL, 'P'},
+    {"speed", required_argument, NULL, 'S'},
+    {"seed", required_argument, NULL, 's'},
+    {"theme", required_argument, NULL, 'T'},
+    {"lang", required_argument, NULL, 'L'},
+    {"max-time", required_argument, NULL, 't'},
     {NULL, 0, NULL, 0},
 };
 
@@ -398,14 +424,144 @@ static bool has_suffix(const char *s, const char *suffix) {
     return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
+/* The interactive view's defaults: playing, default speed and theme, the
+ * language from the environment. */
+static void view_defaults(tui_options *o) {
+    memset(o, 0, sizeof *o);
+    o->theme = TUI_THEME_AUTO;
+    o->zh = tui_lang_zh_from_env();
+}
+
+/* One of the view's options (main_options); returns 0 or a usage error. */
+static int view_option(int c, const char *arg, tui_options *o) {
+    switch (c) {
+    case 'P': o->paused = true; return 0;
+    case 'S':
+        if (!tui_speed_parse(arg, &o->speed))
+            return usage_error("invalid --speed '%s' (expected a number such as 0.25 or 2, or 'max')", arg);
+        return 0;
+    case 's': {
+        int64_t v;
+        if (!scenario_parse_int(arg, 0, INT64_MAX, &v))
+            return usage_error("invalid seed '%s' (expected an integer from 0 to %lld)", arg, (long long)INT64_MAX);
+        o->seed = (uint64_t)v;
+        o->have_seed = true;
+        return 0;
+    }
+    case 'T': {
+        int t = tui_theme_parse(arg);
+        if (t < 0) return usage_error("invalid --theme '%s' (expected default, monochrome or high-contrast)", arg);
+        o->theme = (tui_theme_choice)t;
+        return 0;
+    }
+    case 'L':
+        if (strcmp(arg, "en") != 0 && strncmp(arg, "zh", 2) != 0)
+            return usage_error("invalid --lang '%s' (expected en or zh)", arg);
+        o->zh = arg[0] == 'z';
+        return 0;
+    case 't': {
+        char *end;
+        double secs = strtod(arg, &end);
+        if (end == arg || *end || !(secs > 0) || secs > 1e6)
+            return usage_error("invalid --max-time '%s' (expected seconds, e.g. 10 or 0.5)", arg);
+        o->max_time_ns = (int64_t)(secs * 1e9);
+        return 0;
+    }
+    default: return usage_error("unknown option");
+    }
+}
+
+/* Parses the view's options after a command word (getopt permutes, so
+ * they may follow the operand); returns 0, or an exit status to return. */
+static int view_options_parse(const char *cmd, int argc, char **argv, tui_options *o, bool *helped) {
+    int c;
+    optind = 0;
+    opterr = 0;
+    *helped = false;
+    while ((c = getopt_long(argc, argv, ":hs:t:", main_options, NULL)) != -1) {
+        if (c == 'h' || c == 'V') {
+            if (c == 'h') print_help();
+            else print_version();
+            *helped = true;
+            return EXIT_OK;
+        }
+        if ((c == '?' || c == ':') && cmd) return option_error(cmd, argv, c);
+        if (c == ':') return usage_error("option '%s' needs an argument", argv[optind - 1]);
+        if (c == '?') {
+            const char *word = argv[optind - 1];
+            if (optopt && !(word[0] == '-' && word[1] == '-')) return usage_error("unknown option '-%c'", optopt);
+            return usage_error("unknown option '%s'", word);
+        }
+        int rc = view_option(c, optarg, o);
+        if (rc) return rc;
+    }
+    return EXIT_OK;
+}
+
+/* 'concviz SCENARIO': the interactive view of a scenario (file or built-in). */
+static int cmd_view(int argc, char **argv, tui_options *o) {
+    /* argv[0] is the scenario, not a command word, and getopt skips
+       argv[0]: parse from the word before it (main's argv, optind >= 1) */
+    argc++;
+    argv--;
+    bool helped;
+    int rc = view_options_parse(NULL, argc, argv, o, &helped);
+    if (rc || helped) return rc;
+    if (optind >= argc) return usage_error("missing SCENARIO operand");
+    const char *arg = argv[optind];
+    if (argc - optind > 1) return usage_error("too many operands ('%s')", argv[optind + 1]);
+    bool file = access(arg, F_OK) == 0;
+    bool builtin = !strchr(arg, '/') && scenario_builtin_find(arg) >= 0;
+    bool scenario_like = has_suffix(arg, ".yaml") || has_suffix(arg, ".yml") || has_suffix(arg, ".py");
+    if (!file && !builtin && !scenario_like)
+        return usage_error("unknown command '%s' (neither a command, a scenario file nor a built-in scenario)", arg);
+    if (!tui_have_terminal())
+        return usage_error("the interactive view needs a terminal (did you mean 'concviz run %s'?)", arg);
+    return tui_play_scenario(arg, o);
+}
+
+/* 'concviz replay TRACE': plays a recorded trace, without the engine. */
+static int cmd_replay(int argc, char **argv, tui_options *o) {
+    bool helped;
+    int rc = view_options_parse("replay", argc, argv, o, &helped);
+    if (rc || helped) return rc;
+    if (optind >= argc) return usage_error("replay: missing TRACE operand");
+    if (argc - optind > 1) return usage_error("replay: too many operands ('%s')", argv[optind + 1]);
+    return tui_replay(argv[optind], o);
+}
+
+/* 'concviz list': the built-in scenarios as text. */
+static int cmd_list(int argc, char **argv, tui_options *o) {
+    bool helped;
+    int rc = view_options_parse("list", argc, argv, o, &helped);
+    if (rc || helped) return rc;
+    if (optind < argc) return usage_error("list: unexpected operand '%s'", argv[optind]);
+    tui_list(stdout, o->zh);
+    fflush(stdout);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv) {
     int c;
+    tui_options vopts;
+    view_defaults(&vopts);
     opterr = 0;
     /* '+': stop at the command, whose own options are parsed by the command */
-    while ((c = getopt_long(argc, argv, "+:h", main_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:hs:t:", main_options, NULL)) != -1) {
         switch (c) {
         case 'h': print_help(); return EXIT_OK;
         case 'V': print_version(); return EXIT_OK;
+        case 'P':
+        case 'S':
+        case 's':
+        case 'T':
+        case 'L':
+        case 't': {
+            int rc = view_option(c, optarg, &vopts);
+            if (rc) return rc;
+            break;
+        }
+        case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
         default: {
             const char *word = argv[optind - 1];
             if (optopt && !(word[0] == '-' && word[1] == '-'))
@@ -414,8 +570,9 @@ int main(int argc, char **argv) {
         }
         }
     }
+    if (optind >= argc && tui_have_terminal()) return tui_browse(&vopts);
     if (optind >= argc) {
-        err_printf("concviz: the TUI is not built yet; running the default "
+        err_printf("concviz: not a terminal, so no interactive view; running the default "
                    "scenario '%s' headless\n",
                    SCENARIO_BUILTIN_DEFAULT);
         run_request rq;
@@ -428,8 +585,8 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "run") == 0) return cmd_run(sub_argc, sub_argv, false);
     if (strcmp(cmd, "record") == 0) return cmd_run(sub_argc, sub_argv, true);
     if (strcmp(cmd, "check") == 0) return cmd_check(sub_argc, sub_argv);
+    if (strcmp(cmd, "list") == 0) return cmd_list(sub_argc, sub_argv, &vopts);
+    if (strcmp(cmd, "replay") == 0) return cmd_replay(sub_argc, sub_argv, &vopts);
     if (strcmp(cmd, "verify") == 0) return cmd_verify(sub_argc, sub_argv, argv[0]);
-    if (has_suffix(cmd, ".yaml") || has_suffix(cmd, ".yml") || has_suffix(cmd, ".py"))
-        return usage_error("unknown command '%s' (did you mean 'concviz run %s'?)", cmd, cmd);
-    return usage_error("unknown command '%s'", cmd);
+    return cmd_view(sub_argc, sub_argv, &vopts);
 }

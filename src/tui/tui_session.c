@@ -1,0 +1,319 @@
+/* tui_session.c - loading what the player plays (see tui_session.h). */
+#include "tui/tui_session.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lang/lang.h"
+#include "lang/xalloc.h"
+#include "scenario/builtin.h"
+#include "scenario/scenario.h"
+#include "sim/sim.h"
+
+static void tui_session_problems(scenario_diag *d, strbuf *err) {
+    scenario_diag_sort(d);
+    for (size_t i = 0; i < d->count; i++) {
+        scenario_diag_format(d, i, err);
+        sb_putc(err, '\n');
+    }
+    if (d->dropped)
+        sb_printf(err, "%s: %zu more problem%s not shown\n", d->filename ? d->filename : "concviz", d->dropped,
+                  d->dropped == 1 ? "" : "s");
+}
+
+static void tui_session_program(tui_session *s, const char *text, size_t len) {
+    free(s->program);
+    free(s->line_starts);
+    s->program = xstrndup(text ? text : "", text ? len : 0);
+    len = strlen(s->program);
+    size_t cap = 16;
+    s->line_starts = xreallocarray(NULL, cap, sizeof *s->line_starts);
+    s->nlines = 0;
+    for (size_t i = 0; i < len;) {
+        if (s->nlines == cap) {
+            cap *= 2;
+            s->line_starts = xreallocarray(s->line_starts, cap, sizeof *s->line_starts);
+        }
+        s->line_starts[s->nlines++] = i;
+        const char *nl = memchr(s->program + i, '\n', len - i);
+        i = nl ? (size_t)(nl - s->program) + 1 : len;
+    }
+}
+
+const char *tui_session_line(const tui_session *s, int line, size_t *len) {
+    if (line < 1 || (size_t)line > s->nlines) return NULL;
+    const char *start = s->program + s->line_starts[line - 1];
+    const char *nl = strchr(start, '\n');
+    *len = nl ? (size_t)(nl - start) : strlen(start);
+    if (*len && start[*len - 1] == '\r') (*len)--;
+    return start;
+}
+
+/* The kind whose json name is 'name', or -1. */
+static int tui_session_kind(const char *name) {
+    static const char *const names[] = {
+#define TUI_KIND_NAME(n, json, a, b, text, doc) json,
+        TRACE_KINDS(TUI_KIND_NAME)
+#undef TUI_KIND_NAME
+    };
+    for (int i = 0; i < TRACE_KIND_COUNT; i++)
+        if (name && strcmp(names[i], name) == 0) return i;
+    return -1;
+}
+
+static void tui_session_add_caption(trace_log *out, int64_t t, const char *text, uint32_t **inj, size_t *n,
+                                    size_t *cap) {
+    trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = t;
+    ev.kind = TRACE_CAPTION;
+    ev.pid = ev.tid = ev.obj = -1;
+    ev.text = trace_log_intern(out, text, strlen(text));
+    uint64_t seq = trace_log_add(out, &ev);
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        *inj = xreallocarray(*inj, *cap, sizeof **inj);
+    }
+    (*inj)[(*n)++] = (uint32_t)seq;
+}
+
+/* Builds the played trace: raw's events with the scenario's captions added
+ * right after the event that triggers each (once). Takes raw over. */
+static trace_log *tui_session_inject(tui_session *s, trace_log *raw, const scenario *sc) {
+    free(s->injected);
+    s->injected = NULL;
+    s->ninjected = 0;
+    if (!sc || sc->ncaptions == 0) return raw;
+    size_t cap = 0;
+    bool *done = xcalloc(sc->ncaptions, sizeof *done);
+    trace_log *out = trace_log_new();
+    trace_log_set_header(out, trace_log_header(raw));
+    size_t n = trace_log_count(raw);
+    for (size_t i = 0; i < n; i++) {
+        trace_event ev = *trace_log_get(raw, i);
+        size_t len;
+        const char *text = trace_log_string(raw, ev.text, &len);
+        ev.text = ev.text ? trace_log_intern(out, text, len) : 0;
+        /* time captions fire before the first event past their time */
+        for (size_t k = 0; k < sc->ncaptions; k++) {
+            const scenario_caption *c = &sc->captions[k];
+            if (!done[k] && c->when == SCENARIO_WHEN_TIME && c->time_ns < ev.t) {
+                done[k] = true;
+                tui_session_add_caption(out, c->time_ns < 0 ? 0 : c->time_ns,
+                                        s->opts.zh && c->say_zh ? c->say_zh : c->say, &s->injected,
+                                        &s->ninjected, &cap);
+            }
+        }
+        trace_log_add(out, &ev);
+        for (size_t k = 0; k < sc->ncaptions; k++) {
+            const scenario_caption *c = &sc->captions[k];
+            if (done[k]) continue;
+            bool fire = (c->when == SCENARIO_WHEN_LINE && ev.tid >= 0 && ev.line == c->line) ||
+                        (c->when == SCENARIO_WHEN_TIME && c->time_ns == ev.t) ||
+                        (c->when == SCENARIO_WHEN_EVENT && ev.kind == tui_session_kind(c->event));
+            if (fire) {
+                done[k] = true;
+                tui_session_add_caption(out, ev.t, s->opts.zh && c->say_zh ? c->say_zh : c->say, &s->injected,
+                                        &s->ninjected, &cap);
+            }
+        }
+    }
+    free(done);
+    trace_log_free(raw);
+    return out;
+}
+
+static void tui_session_clear(tui_session *s) {
+    trace_fold_free(s->fold);
+    trace_log_free(s->log);
+    free(s->injected);
+    free(s->title);
+    free(s->filename);
+    free(s->program);
+    free(s->line_starts);
+    free(s->arg);
+    memset(s, 0, sizeof *s);
+}
+
+void tui_session_free(tui_session *s) { tui_session_clear(s); }
+
+/* Fills the display fields from a loaded scenario (or none). */
+static void tui_session_describe(tui_session *s, const scenario *sc, const trace_header *h) {
+    const char *title = sc && s->opts.zh && sc->title_zh ? sc->title_zh : sc ? sc->title : h->title;
+    free(s->title);
+    free(s->filename);
+    s->title = xstrdup(title && *title ? title : h->filename);
+    s->filename = xstrdup(sc && sc->filename ? sc->filename : h->filename);
+    tui_session_program(s, sc ? sc->program : NULL, sc && sc->program ? sc->program_len : 0);
+    s->seed = h->seed;
+    s->gil_none = h->gil && strcmp(h->gil, "none") == 0;
+    s->cores = h->cores;
+}
+
+/* The program's output is in the trace; nothing goes to the terminal. */
+static void tui_session_quiet(void *ctx, int fd, const char *text, size_t len) {
+    (void)ctx;
+    (void)fd;
+    (void)text;
+    (void)len;
+}
+
+/* Loads, compiles and runs the scenario into a new session state. */
+static int tui_session_run(tui_session *s, const char *arg, strbuf *err) {
+    scenario sc;
+    scenario_diag d;
+    scenario_diag_init(&d);
+    int rc = scenario_load_arg(arg, &sc, &d);
+    lang_program *prog = NULL;
+    if (sc.program) {
+        lang_origin origin = {sc.filename, sc.program_line, sc.program_indent};
+        lang_error lerr;
+        memset(&lerr, 0, sizeof lerr);
+        prog = lang_compile(sc.program, sc.program_len, &origin, &lerr);
+        if (!prog)
+            scenario_diag_add(&d, lerr.line > 0 ? lerr.line : 1, lerr.col > 0 ? lerr.col : 1, "%s",
+                              lerr.msg[0] ? lerr.msg : "the program does not compile");
+    }
+    if (rc != 0 || !prog) {
+        tui_session_problems(&d, err);
+        lang_program_free(prog);
+        scenario_free(&sc);
+        scenario_diag_fini(&d);
+        return 2;
+    }
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.cores = sc.cores;
+    cfg.start_method = (sim_start_method)sc.start_method;
+    cfg.gil = (sim_gil_model)sc.gil;
+    cfg.switch_interval_ns = sc.switch_interval_ns;
+    cfg.seed = s->opts.have_seed ? s->opts.seed : sc.seed;
+    if (s->opts.max_time_ns > 0) cfg.max_time_ns = s->opts.max_time_ns;
+    static const char *const methods[] = {"fork", "spawn", "forkserver"};
+    static const char *const gils[] = {"new", "old", "none"};
+    trace_header h = {sc.title, sc.filename, sc.source, cfg.cores, (char *)methods[cfg.start_method],
+                      (char *)gils[cfg.gil], cfg.switch_interval_ns, cfg.seed};
+    trace_log *raw = trace_log_new();
+    trace_log_set_header(raw, &h);
+    cfg.write = tui_session_quiet;
+    sim *m = sim_new(prog, &cfg, raw);
+    sim_run(m);
+    sim_free(m);
+    lang_program_free(prog);
+    trace_fold_free(s->fold);
+    trace_log_free(s->log);
+    s->log = tui_session_inject(s, raw, &sc);
+    s->fold = trace_fold_new(s->log, 0);
+    tui_session_describe(s, &sc, trace_log_header(s->log));
+    scenario_free(&sc);
+    scenario_diag_fini(&d);
+    return 0;
+}
+
+int tui_session_open_scenario(tui_session *s, const char *arg, const tui_options *opts, strbuf *err) {
+    memset(s, 0, sizeof *s);
+    s->opts = *opts;
+    s->arg = xstrdup(arg);
+    int rc = tui_session_run(s, arg, err);
+    if (rc != 0) tui_session_clear(s);
+    return rc;
+}
+
+int tui_session_rerun(tui_session *s, strbuf *err) {
+    if (s->replay) return 0;
+    return tui_session_run(s, s->arg, err);
+}
+
+int tui_session_open_trace(tui_session *s, const char *path, const tui_options *opts, strbuf *err) {
+    memset(s, 0, sizeof *s);
+    s->opts = *opts;
+    s->arg = xstrdup(path);
+    s->replay = true;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sb_printf(err, "concviz: cannot open '%s': %s\n", path, strerror(errno));
+        tui_session_clear(s);
+        return 2;
+    }
+    char msg[512];
+    trace_log *raw = trace_read_jsonl(f, path, msg, sizeof msg);
+    fclose(f);
+    if (!raw) {
+        sb_printf(err, "%s\n", msg);
+        tui_session_clear(s);
+        return 2;
+    }
+    /* the trace carries the scenario's text: read its program and captions
+       back from it (a trace without one still plays, without source) */
+    const trace_header *h = trace_log_header(raw);
+    scenario sc;
+    scenario_diag d;
+    scenario_diag_init(&d);
+    bool have = h->source[0] && scenario_load_mem(h->filename[0] ? h->filename : "trace.yaml", h->source,
+                                                  strlen(h->source), &sc, &d) == 0;
+    if (!have && h->source[0]) scenario_free(&sc);
+    scenario_diag_fini(&d);
+    s->log = tui_session_inject(s, raw, have ? &sc : NULL);
+    s->fold = trace_fold_new(s->log, 0);
+    tui_session_describe(s, have ? &sc : NULL, trace_log_header(s->log));
+    if (have) scenario_free(&sc);
+    return 0;
+}
+
+bool tui_session_save(const tui_session *s, const char *path, strbuf *err) {
+    const trace_log *log = s->log;
+    trace_log *raw = NULL;
+    if (s->ninjected) {
+        /* the run without the captions the session added */
+        raw = trace_log_new();
+        trace_log_set_header(raw, trace_log_header(s->log));
+        size_t n = trace_log_count(s->log), k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (k < s->ninjected && s->injected[k] == i) {
+                k++;
+                continue;
+            }
+            trace_event ev = *trace_log_get(s->log, i);
+            size_t len;
+            const char *text = trace_log_string(s->log, ev.text, &len);
+            ev.text = ev.text ? trace_log_intern(raw, text, len) : 0;
+            trace_log_add(raw, &ev);
+        }
+        log = raw;
+    }
+    bool ok = false;
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        sb_printf(err, "cannot write '%s': %s", path, strerror(errno));
+    } else {
+        ok = trace_write_jsonl(log, f);
+        if (fclose(f) != 0) ok = false;
+        if (!ok) sb_printf(err, "cannot write '%s'", path);
+    }
+    trace_log_free(raw);
+    return ok;
+}
+
+char *tui_session_propose_name(const tui_session *s) {
+    const char *base = strrchr(s->filename, '/');
+    base = base ? base + 1 : s->filename;
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base) n = (size_t)(dot - base);
+    if (n == 0) {
+        base = "trace";
+        n = 5;
+    }
+    strbuf sb;
+    sb_init(&sb);
+    for (int k = 1; k < 1000; k++) {
+        sb_clear(&sb);
+        sb_printf(&sb, "%.*s-seed%llu", (int)n, base, (unsigned long long)s->seed);
+        if (k > 1) sb_printf(&sb, "-%d", k);
+        sb_puts(&sb, ".jsonl");
+        if (access(sb.data, F_OK) != 0) break;
+    }
+    return sb_take(&sb);
+}
