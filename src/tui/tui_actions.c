@@ -268,7 +268,10 @@ static void tui_app_prompt_done(tui_app *a) {
             tui_app_message(a, true, "not a time in seconds: '%s' (e.g. 0.25, or #120 for event 120)", text);
             return;
         }
-        tui_app_goto(a, trace_fold_pos_at_time(a->session->fold, (int64_t)(secs * 1e9 + 0.5)));
+        int64_t t = (int64_t)(secs * 1e9 + 0.5);
+        tui_app_goto(a, trace_fold_pos_at_time(a->session->fold, t));
+        /* the clock shows the time asked for: the state is the one then */
+        if ((double)t > a->player.vt) a->player.vt = (double)t;
         return;
     }
     if (!*text) {

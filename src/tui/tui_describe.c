@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tui/tui_text.h"
+
 const char *tui_str(const trace_log *log, uint32_t i) {
     const char *s = trace_log_string(log, i, NULL);
     return s ? s : "";
@@ -50,15 +52,9 @@ const char *tui_thread_tag(const trace_log *log, const trace_fold_state *s, int3
     } else if (num >= 0 && strstr(name, "PoolWorker-")) {
         snprintf(buf, n, "W%ld", num);
     } else {
-        /* a name of its own: its first characters (whole UTF-8 sequences) */
-        size_t k = 0, chars = 0;
-        while (k < len && chars < 6) {
-            k++;
-            while (k < len && ((unsigned char)name[k] & 0xC0) == 0x80) k++;
-            chars++;
-        }
-        if (k >= n) k = n - 1;
-        while (k > 0 && ((unsigned char)name[k] & 0xC0) == 0x80) k--;
+        /* a name of its own: as much of it as fits in 6 columns */
+        size_t k = tui_text_fit(name, len, 6, false, NULL);
+        while (k >= n || (k > 0 && k < len && ((unsigned char)name[k] & 0xC0) == 0x80)) k--;
         memcpy(buf, name, k);
         buf[k] = '\0';
     }

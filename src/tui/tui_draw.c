@@ -60,7 +60,7 @@ static void tui_draw_header(tui_app *a) {
     }
     char state[48];
     snprintf(state, sizeof state, " %s %s ", tui_glyph_text(g), word);
-    snprintf(right, sizeof right, "t %s  %s  event %zu/%zu   ? help  q quit ", t.data,
+    snprintf(right, sizeof right, "t %s  %s  event %zu/%zu ", t.data,
              tui_screen_ascii() ? sp->ascii : sp->label, p->pos, p->count);
     sb_free(&t);
     bool ascii = tui_screen_ascii();
@@ -93,10 +93,11 @@ static void tui_draw_caption(tui_app *a) {
     int y = l->caption.y;
     int used_rows = 0;
     if (!(have_message && !l->status.h)) {
-        int x = l->caption.x;
+        int x = l->caption.x + 1;
         const char *mark = tui_glyph_text(GLYPH_CAPTION);
-        tui_puts(y, x, 2, mark, A(CAPTION));
-        int w = l->caption.w - 2;
+        bool any = trace_fold_captions(a->session->fold)->n > 0;
+        if (any) tui_puts(y, x, 2, mark, A(CAPTION));
+        int w = l->caption.w - 3;
         if (text && *text) {
             size_t n = strlen(text), at = 0;
             /* leave the status row to the status when the caption fits on one */
@@ -109,9 +110,11 @@ static void tui_draw_caption(tui_app *a) {
                 at += next;
                 used_rows = row + 1;
             }
-        } else {
+        } else if (any) {
             tui_puts(y, x + 2, w, "(no caption yet)", A(DIM));
             used_rows = 1;
+        } else {
+            used_rows = 0;
         }
     }
     if (l->status.h && used_rows > 1) return; /* a long caption took the status row */
@@ -119,7 +122,7 @@ static void tui_draw_caption(tui_app *a) {
     if (!l->status.h && !have_message) return;
     tui_fill(sy, l->caption.x, l->caption.w, A(NORMAL));
     if (have_message) {
-        tui_put_ellipsized(sy, l->caption.x, l->caption.w, a->message.data, a->message.len,
+        tui_put_ellipsized(sy, l->caption.x + 1, l->caption.w - 2, a->message.data, a->message.len,
                            a->message_error ? A(STDERR) : A(STATUS));
         return;
     }
@@ -131,7 +134,7 @@ static void tui_draw_caption(tui_app *a) {
         sb_printf(&b, "event %zu: ", a->player.pos - 1);
         tui_describe_event(a->session->fold, s, a->player.pos - 1, &b);
     }
-    tui_put_ellipsized(sy, l->caption.x, l->caption.w, b.data, b.len, A(DIM));
+    tui_put_ellipsized(sy, l->caption.x + 1, l->caption.w - 2, b.data, b.len, A(DIM));
     sb_free(&b);
 }
 
@@ -161,20 +164,36 @@ const char *tui_draw_key_label(const char *label, char *buf, size_t n) {
     return buf;
 }
 
-/* The key line: the table's hints, as many as fit. */
+/* The key line: the table's hints, as many as fit, with help and quit
+ * always there at the right end. */
 static void tui_draw_keys(tui_app *a) {
     const tui_rect *r = &a->layout.keys;
     size_t n;
     const tui_key *keys = tui_keys_table(&n);
-    int x = r->x + 1;
     bool ascii = tui_screen_ascii();
+    tui_fill(r->y, r->x, r->w, A(KEY_DESC));
+    /* the pinned hints first, right-aligned */
+    int right = r->x + r->w - 1;
+    for (size_t i = n; i-- > 0;) {
+        tui_action act = keys[i].action;
+        if (!keys[i].hint_keys || (act != ACT_HELP && act != ACT_QUIT)) continue;
+        int w = (int)strlen(keys[i].hint_keys) + 1 + (int)strlen(keys[i].hint);
+        right -= w;
+        int x = right;
+        x += tui_puts(r->y, x, w, keys[i].hint_keys, A(KEY));
+        x += tui_puts(r->y, x, 1, " ", A(KEY_DESC));
+        tui_puts(r->y, x, w, keys[i].hint, A(KEY_DESC));
+        right -= 2;
+    }
+    int x = r->x + 1;
     for (size_t i = 0; i < n; i++) {
-        if (!keys[i].hint_keys) continue;
+        tui_action act = keys[i].action;
+        if (!keys[i].hint_keys || act == ACT_HELP || act == ACT_QUIT) continue;
         char lb[32];
         const char *label = tui_draw_key_label(keys[i].hint_keys, lb, sizeof lb);
         int kw = tui_text_width(label, strlen(label), ascii);
         int hw = (int)strlen(keys[i].hint);
-        if (x + kw + hw + 1 > r->x + r->w) break;
+        if (x + kw + 1 + hw > right) break;
         x += tui_puts(r->y, x, kw, label, A(KEY));
         x += tui_puts(r->y, x, 1, " ", A(KEY_DESC));
         x += tui_puts(r->y, x, hw, keys[i].hint, A(KEY_DESC));

@@ -119,7 +119,7 @@ void tui_draw_lanes(tui_app *a) {
     if (name_w < 16) name_w = 16;
     if (name_w > 34) name_w = 34;
     int state_x = r->x + name_w + 1;
-    int what_x = state_x + 11;
+    int what_x = state_x + 12;
     int what_w = r->x + r->w - what_x;
     for (int row = 0; row < r->h && (size_t)(a->lanes_top + row) < a->nrows; row++) {
         const tui_lane_row *lr = &a->rows[a->lanes_top + row];

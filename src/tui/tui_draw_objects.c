@@ -41,14 +41,32 @@ static void tui_row_thread(tui_row *w, const tui_app *a, int32_t thread, attr_t 
     sb_free(&b);
 }
 
-/* "waiting: A, B" in arrival order. */
+/* "waiting: A, B" in arrival order; short tags (T1, T2) when the names
+ * would not fit. */
 static void tui_row_waiters(tui_row *w, const tui_app *a, const trace_fold_list *l, const char *word) {
     if (l->n == 0) return;
+    const trace_log *log = a->session->log;
+    bool ascii = tui_screen_ascii();
+    int need = 3 + (int)strlen(word);
+    for (uint32_t i = 0; i < l->n; i++) {
+        strbuf b;
+        sb_init(&b);
+        tui_thread_short(log, a->st, (int32_t)trace_fold_list_at(l, i), &b);
+        need += tui_text_width(b.data ? b.data : "", b.len, ascii) + 2;
+        sb_free(&b);
+    }
+    bool tags = need > w->end - w->x;
     tui_row_put(w, "  ", A(NORMAL));
     tui_row_put(w, word, A(DIM));
     for (uint32_t i = 0; i < l->n && !w->full; i++) {
         tui_row_put(w, i ? ", " : " ", A(DIM));
-        tui_row_thread(w, a, (int32_t)trace_fold_list_at(l, i), A(BLOCKED));
+        int32_t t = (int32_t)trace_fold_list_at(l, i);
+        if (tags) {
+            char tb[32];
+            tui_row_put(w, tui_thread_tag(log, a->st, t, tb, sizeof tb), A(BLOCKED));
+        } else {
+            tui_row_thread(w, a, t, A(BLOCKED));
+        }
     }
 }
 
@@ -183,7 +201,6 @@ static void tui_object_contents(tui_row *w, const tui_app *a, int32_t o) {
     case TO_PIPE: {
         const trace_fold_list *it = &ob->items;
         tui_row_put(w, "[", A(DIM));
-        if (it->n == 0) tui_row_put(w, " ", A(DIM));
         /* leave room for "... +N ]" */
         int save_end = w->end;
         w->end -= 12;

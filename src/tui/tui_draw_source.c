@@ -68,8 +68,6 @@ void tui_draw_source(tui_app *a) {
         x += 2;
         x += tui_putf(y, x, digits + 1, base ? base : A(DIM), "%*d ", digits, line);
         /* the tags of the threads on this line, right-aligned */
-        strbuf tags;
-        sb_init(&tags);
         int tag_count = 0;
         int tag_w = 0;
         for (uint32_t t = 0; t < s->nthreads && tag_w < r->w / 3; t++) {
@@ -101,7 +99,6 @@ void tui_draw_source(tui_app *a) {
                 tx += tui_puts(y, tx, 1, " ", base);
             }
         }
-        sb_free(&tags);
     }
 }
 
@@ -128,18 +125,19 @@ void tui_draw_output(tui_app *a) {
         int x = r->x + 1;
         char tag[24];
         snprintf(tag, sizeof tag, "P%d", ev->pid);
-        x += tui_putf(y, x, 7, tui_theme_attr(tui_theme_proc_role(p)), "%-5s", tag);
-        x++;
+        tui_puts(y, x, 6, tag, tui_theme_attr(tui_theme_proc_role(p)));
+        x += 6;
         /* a thread's name where its process has several */
         if (t >= 0 && (uint32_t)t < s->nthreads && p >= 0) {
             uint32_t siblings = 0;
             for (uint32_t k = 0; k < s->nthreads; k++)
                 if (s->threads[k].proc == p) siblings++;
             if (siblings > 1) {
+                /* a column of 7: tags are at most 6 columns wide, CJK included */
                 char tb[32];
                 const char *tt = tui_thread_tag(ss->log, s, t, tb, sizeof tb);
-                tui_putf(y, x, 6, A(DIM), "%-5s", tt);
-                x += 6;
+                tui_puts(y, x, 6, tt, A(DIM));
+                x += 7;
             }
         }
         const char *text = tui_str(ss->log, ln->text) + ln->off;

@@ -47,14 +47,17 @@ void tui_layout_compute(int lines, int cols, tui_layout *out) {
     }
     y += lanes_h + 1;
 
-    int left_w = full ? w * 52 / 100 : w * 40 / 100;
-    out->cpu = (tui_rect){y, 1, mid_h, left_w};
-    out->objects = (tui_rect){y, 2 + left_w, mid_h, w - left_w - 1};
+    /* objects need the width more than the cores; the source more than
+       the output */
+    int cpu_w = w * (full ? 42 : 40) / 100;
+    out->cpu = (tui_rect){y, 1, mid_h, cpu_w};
+    out->objects = (tui_rect){y, 2 + cpu_w, mid_h, w - cpu_w - 1};
     y += mid_h + 1;
 
     if (full) {
-        out->source = (tui_rect){y, 1, src_h, left_w};
-        out->output = (tui_rect){y, 2 + left_w, src_h, w - left_w - 1};
+        int src_w = w * 55 / 100;
+        out->source = (tui_rect){y, 1, src_h, src_w};
+        out->output = (tui_rect){y, 2 + src_w, src_h, w - src_w - 1};
     } else {
         out->source = out->output = (tui_rect){y, 1, src_h, w};
     }

@@ -60,7 +60,7 @@ static void tui_popup_help(tui_app *a) {
     };
     int nextra = (int)(sizeof extra / sizeof extra[0]);
     int total = (int)n + nextra;
-    tui_rect r = tui_popup_box(total + 1, 78, "Keys");
+    tui_rect r = tui_popup_box(total + 1, 92, "Keys");
     int rows = r.h - 1;
     if (a->popup_top > total - rows) a->popup_top = total - rows;
     if (a->popup_top < 0) a->popup_top = 0;

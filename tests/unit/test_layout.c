@@ -70,7 +70,8 @@ START_TEST(layout_200x60) {
     ck_assert_int_eq(l.timeline.x, l.lanes.x + l.lanes.w + 1);
     ck_assert_int_eq(l.timeline.x + l.timeline.w, 199);
     ck_assert_int_eq(l.timeline.h, l.lanes.h);
-    ck_assert_int_eq(l.output.x, l.objects.x); /* one split for both bands */
+    ck_assert_int_eq(l.output.x, l.source.x + l.source.w + 1);
+    ck_assert_int_eq(l.output.x + l.output.w, 199);
     ck_assert_int_ge(l.lanes.h, 15);
     ck_assert_int_ge(l.source.h, 15);
 }
@@ -86,7 +87,9 @@ START_TEST(layout_120x40) {
     ck_assert_int_eq(l.lanes.w, 59);
     ck_assert_int_eq(l.timeline.w, 58);
     ck_assert_int_eq(l.cpu.h, 8);
-    ck_assert_int_eq(l.cpu.w, 61);
+    ck_assert_int_eq(l.cpu.w, 49);
+    ck_assert_int_eq(l.objects.w, 68);
+    ck_assert_int_eq(l.source.w, 64);
     ck_assert_int_eq(l.source.h, 12);
     ck_assert_int_eq(l.caption.y, 36);
     ck_assert_int_eq(l.status.y, 37);
