@@ -19,9 +19,10 @@
  * lines up with a placeholder of CPython's output: lines are paired (in
  * order for exact, in any order for timing) where they are equal with each
  * <pidK> standing for one concviz pid, the same one everywhere (a
- * bijection); paired lines then read like CPython's, and in unpaired lines
- * only pids of that bijection are replaced. So "Parent process 100." matches
- * "Parent process 4242.", while "[0, 101, 202]" stays a list of numbers.
+ * bijection); paired lines then read like CPython's, and lines that pair
+ * with none are left as concviz printed them. So "Parent process 100."
+ * matches "Parent process 4242.", while "[0, 101, 202]" stays a list of
+ * numbers.
  *
  * exact (the default): the normalized outputs must be equal, byte for
  * byte, and so must the exit statuses.
@@ -29,7 +30,7 @@
  * timing: the outputs are compared as multisets of lines (order ignored).
  * A line is *stable* when the same normalized line is in the other output;
  * the lines left over are paired by their *shape* (every run of digits,
- * pid placeholders included, replaced by '#'): they differ only in numbers
+ * and every pid placeholder, replaced by '#'): they differ only in numbers
  * (a count, a duration). verify passes when every line is paired one way or
  * the other and the exit statuses agree.
  *
@@ -100,7 +101,8 @@ size_t scenario_verify_map_pids(const char *text, size_t len, const int64_t *pid
 void scenario_verify_align_pids(const char *a, const char *c, const int64_t *cands, size_t nc,
                                 bool ordered, strbuf *out);
 
-/* Appends the shape of a line: every run of digits replaced by '#'. */
+/* Appends the shape of a line: every run of digits and every <pidK>
+ * replaced by '#'. */
 void scenario_verify_shape(const char *line, size_t len, strbuf *out);
 
 /* Exact comparison. Returns true when a and b are equal; otherwise appends
