@@ -3,7 +3,7 @@
  * with process ids mapped; and the expectation check of 'concviz check'
  * (run headless, compare with expect.stdout / expect.exit).
  *
- * The rules (also in README.md, "Checking a scenario against CPython"):
+ * The rules:
  *
  * Pids. A *pid token* is a maximal run of ASCII digits that is not part of
  * a word or a decimal number (the characters around it are not letters,
@@ -37,6 +37,16 @@
  * Exit statuses agree when they are equal, or when concviz ended in a
  * deadlock (3) or at its time limit (4) and python3 ran until its timeout:
  * both hang; the output until then is compared.
+ *
+ * CPython's side: python3 (or --python) runs a copy of the program in a
+ * temporary directory that also holds the pid recorder (sitecustomize.py,
+ * which also makes stdout line-buffered as on a terminal), with
+ * PYTHONPATH=that directory:ASSETS (ASSETS holds the shim concviz.py, see
+ * scenario_verify_find_assets), PYTHONHASHSEED=0, PYTHONDONTWRITEBYTECODE=1
+ * and stdin from /dev/null. Its wall-clock time is capped: 30 s + 3 x
+ * concviz's virtual run time, or 5 s + 2 x the time of the hang when concviz
+ * found the program hanging, and never more than --timeout (default 120 s);
+ * then its whole process group is killed.
  *
  * Ownership: functions append to strbufs the caller owns; arrays returned
  * through pointers are malloc'ed and freed by the caller. */
