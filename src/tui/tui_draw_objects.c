@@ -88,7 +88,7 @@ void tui_draw_cpu(tui_app *a) {
             int core = c + k;
             tui_row w = {y, r->x + 1 + k * cell, r->x + 1 + (k + 1) * cell - 1, false};
             if (w.end > r->x + r->w) w.end = r->x + r->w;
-            char lab[16];
+            char lab[24];
             snprintf(lab, sizeof lab, "core %d ", core);
             tui_row_put(&w, lab, A(DIM));
             int32_t t = (uint32_t)core < s->ncores ? s->cores[core] : -1;
