@@ -201,25 +201,26 @@ static size_t tui_app_prev_in(const trace_fold_seqs *s, size_t before) {
     return i > 0 ? s->v[i - 1] : SIZE_MAX;
 }
 
+/* Moments are positions: a caption appears, a line is printed, the
+ * selected thread changes state (each right after its event). */
 static void tui_app_moment(tui_app *a, int dir) {
     trace_fold *f = a->session->fold;
-    const trace_fold_seqs *lists[3] = {trace_fold_captions(f), trace_fold_prints(f),
-                                       trace_fold_thread_changes(f, a->sel_thread)};
+    const trace_fold_seqs *lists[2] = {trace_fold_prints(f), trace_fold_thread_changes(f, a->sel_thread)};
     size_t pos = a->player.pos;
     if (dir > 0) {
-        size_t best = SIZE_MAX;
-        for (int k = 0; k < 3; k++) {
-            size_t s = tui_app_next_in(lists[k], pos);
-            if (s < best) best = s;
+        size_t best = tui_session_caption_after(a->session, pos);
+        for (int k = 0; k < 2; k++) {
+            size_t s = tui_app_next_in(lists[k], pos); /* shows at s + 1 > pos */
+            if (s != SIZE_MAX && s + 1 < best) best = s + 1;
         }
-        tui_app_goto(a, best == SIZE_MAX ? a->player.count : best + 1);
+        tui_app_goto(a, best == SIZE_MAX ? a->player.count : best);
     } else {
-        size_t best = SIZE_MAX;
-        for (int k = 0; k < 3; k++) {
-            size_t s = pos > 0 ? tui_app_prev_in(lists[k], pos - 1) : SIZE_MAX;
-            if (s != SIZE_MAX && (best == SIZE_MAX || s > best)) best = s;
+        size_t best = tui_session_caption_before(a->session, pos);
+        for (int k = 0; k < 2; k++) {
+            size_t s = pos > 0 ? tui_app_prev_in(lists[k], pos - 1) : SIZE_MAX; /* s + 1 < pos */
+            if (s != SIZE_MAX && (best == SIZE_MAX || s + 1 > best)) best = s + 1;
         }
-        tui_app_goto(a, best == SIZE_MAX ? 0 : best + 1);
+        tui_app_goto(a, best == SIZE_MAX ? 0 : best);
     }
 }
 

@@ -83,19 +83,18 @@ static void tui_draw_header(tui_app *a) {
 static void tui_draw_caption(tui_app *a) {
     const tui_layout *l = &a->layout;
     const trace_fold_state *s = a->st;
-    const trace_log *log = a->session->log;
     bool ascii = tui_screen_ascii();
     int rows = l->caption.h + l->status.h;
     bool have_message = a->message.len > 0;
     /* without a status row, a message takes the caption row */
     int cap_rows = l->status.h ? rows : 1;
-    const char *text = s->caption != TRACE_FOLD_NONE ? tui_str(log, trace_log_get(log, s->caption)->text) : NULL;
+    const char *text = tui_session_caption(a->session, s);
     int y = l->caption.y;
     int used_rows = 0;
     if (!(have_message && !l->status.h)) {
         int x = l->caption.x + 1;
         const char *mark = tui_glyph_text(GLYPH_CAPTION);
-        bool any = trace_fold_captions(a->session->fold)->n > 0;
+        bool any = tui_session_has_captions(a->session);
         if (any) tui_puts(y, x, 2, mark, A(CAPTION));
         int w = l->caption.w - 3;
         if (text && *text) {

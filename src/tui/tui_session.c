@@ -63,72 +63,126 @@ static int tui_session_kind(const char *name) {
     return -1;
 }
 
-static void tui_session_add_caption(trace_log *out, int64_t t, const char *text, uint32_t **inj, size_t *n,
-                                    size_t *cap) {
-    trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.t = t;
-    ev.kind = TRACE_CAPTION;
-    ev.pid = ev.tid = ev.obj = -1;
-    ev.text = trace_log_intern(out, text, strlen(text));
-    uint64_t seq = trace_log_add(out, &ev);
-    if (*n == *cap) {
+static void tui_session_add_caption(tui_session *s, size_t pos, const char *text, size_t *cap) {
+    if (s->ncaptions == *cap) {
         *cap = *cap ? *cap * 2 : 8;
-        *inj = xreallocarray(*inj, *cap, sizeof **inj);
+        s->captions = xreallocarray(s->captions, *cap, sizeof *s->captions);
     }
-    (*inj)[(*n)++] = (uint32_t)seq;
+    s->captions[s->ncaptions++] = (tui_caption){pos, xstrdup(text)};
 }
 
-/* Builds the played trace: raw's events with the scenario's captions added
- * right after the event that triggers each (once). Takes raw over. */
-static trace_log *tui_session_inject(tui_session *s, trace_log *raw, const scenario *sc) {
-    free(s->injected);
-    s->injected = NULL;
-    s->ninjected = 0;
-    if (!sc || sc->ncaptions == 0) return raw;
+static void tui_session_drop_captions(tui_session *s) {
+    for (size_t i = 0; i < s->ncaptions; i++) free(s->captions[i].text);
+    free(s->captions);
+    s->captions = NULL;
+    s->ncaptions = 0;
+}
+
+/* Lays the scenario's captions over the trace: each shows from the
+ * position after the event that triggers it (once): a line caption after
+ * the first event of a thread at that line, a time caption after the last
+ * event at or before its time, an event caption after the first event of
+ * that kind. Positions come out ascending. */
+static void tui_session_overlay(tui_session *s, const scenario *sc) {
+    tui_session_drop_captions(s);
+    if (!sc || sc->ncaptions == 0) return;
     size_t cap = 0;
     bool *done = xcalloc(sc->ncaptions, sizeof *done);
-    trace_log *out = trace_log_new();
-    trace_log_set_header(out, trace_log_header(raw));
-    size_t n = trace_log_count(raw);
-    for (size_t i = 0; i < n; i++) {
-        trace_event ev = *trace_log_get(raw, i);
-        size_t len;
-        const char *text = trace_log_string(raw, ev.text, &len);
-        ev.text = ev.text ? trace_log_intern(out, text, len) : 0;
-        /* time captions fire before the first event past their time */
-        for (size_t k = 0; k < sc->ncaptions; k++) {
-            const scenario_caption *c = &sc->captions[k];
-            if (!done[k] && c->when == SCENARIO_WHEN_TIME && c->time_ns < ev.t) {
-                done[k] = true;
-                tui_session_add_caption(out, c->time_ns < 0 ? 0 : c->time_ns,
-                                        s->opts.zh && c->say_zh ? c->say_zh : c->say, &s->injected,
-                                        &s->ninjected, &cap);
-            }
-        }
-        trace_log_add(out, &ev);
+    size_t n = trace_log_count(s->log);
+    int *kinds = xcalloc(sc->ncaptions, sizeof *kinds);
+    for (size_t k = 0; k < sc->ncaptions; k++)
+        kinds[k] = sc->captions[k].when == SCENARIO_WHEN_EVENT ? tui_session_kind(sc->captions[k].event) : -1;
+    for (size_t i = 0; i <= n; i++) {
+        const trace_event *ev = i < n ? trace_log_get(s->log, i) : NULL;
         for (size_t k = 0; k < sc->ncaptions; k++) {
             const scenario_caption *c = &sc->captions[k];
             if (done[k]) continue;
-            bool fire = (c->when == SCENARIO_WHEN_LINE && ev.tid >= 0 && ev.line == c->line) ||
-                        (c->when == SCENARIO_WHEN_TIME && c->time_ns == ev.t) ||
-                        (c->when == SCENARIO_WHEN_EVENT && ev.kind == tui_session_kind(c->event));
+            bool fire;
+            if (c->when == SCENARIO_WHEN_TIME) {
+                /* shows once every event up to its time has happened */
+                fire = ev ? ev->t > c->time_ns : true;
+                if (fire && !ev && i > 0 && trace_log_get(s->log, i - 1)->t < c->time_ns) fire = false;
+                if (fire) {
+                    done[k] = true;
+                    tui_session_add_caption(s, i, s->opts.zh && c->say_zh ? c->say_zh : c->say, &cap);
+                }
+                continue;
+            }
+            fire = ev && ((c->when == SCENARIO_WHEN_LINE && ev->tid >= 0 && ev->line == c->line) ||
+                          (c->when == SCENARIO_WHEN_EVENT && (int)ev->kind == kinds[k]));
             if (fire) {
                 done[k] = true;
-                tui_session_add_caption(out, ev.t, s->opts.zh && c->say_zh ? c->say_zh : c->say, &s->injected,
-                                        &s->ninjected, &cap);
+                tui_session_add_caption(s, i + 1, s->opts.zh && c->say_zh ? c->say_zh : c->say, &cap);
             }
         }
     }
+    free(kinds);
     free(done);
-    trace_log_free(raw);
-    return out;
+    /* time captions may fire before an earlier-listed line caption: sort */
+    for (size_t i = 1; i < s->ncaptions; i++) {
+        tui_caption c = s->captions[i];
+        size_t j = i;
+        while (j > 0 && s->captions[j - 1].pos > c.pos) {
+            s->captions[j] = s->captions[j - 1];
+            j--;
+        }
+        s->captions[j] = c;
+    }
+}
+
+const char *tui_session_caption(const tui_session *ss, const trace_fold_state *s) {
+    /* the scenario caption with the largest pos <= s->pos */
+    size_t lo = 0, hi = ss->ncaptions;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ss->captions[mid].pos <= s->pos) lo = mid + 1;
+        else hi = mid;
+    }
+    const tui_caption *over = lo ? &ss->captions[lo - 1] : NULL;
+    if (s->caption != TRACE_FOLD_NONE && (!over || (size_t)s->caption + 1 > over->pos)) {
+        const char *t = trace_log_string(ss->log, trace_log_get(ss->log, s->caption)->text, NULL);
+        return t ? t : "";
+    }
+    return over ? over->text : NULL;
+}
+
+bool tui_session_has_captions(const tui_session *ss) {
+    return ss->ncaptions > 0 || trace_fold_captions(ss->fold)->n > 0;
+}
+
+size_t tui_session_caption_after(const tui_session *ss, size_t pos) {
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < ss->ncaptions; i++)
+        if (ss->captions[i].pos > pos) {
+            best = ss->captions[i].pos;
+            break;
+        }
+    const trace_fold_seqs *c = trace_fold_captions(ss->fold);
+    size_t k = trace_fold_seqs_before(c, pos); /* caption events at seq >= pos show at seq+1 > pos */
+    if (k < c->n && (size_t)c->v[k] + 1 < best) best = (size_t)c->v[k] + 1;
+    return best;
+}
+
+size_t tui_session_caption_before(const tui_session *ss, size_t pos) {
+    size_t best = SIZE_MAX;
+    for (size_t i = ss->ncaptions; i-- > 0;)
+        if (ss->captions[i].pos < pos) {
+            best = ss->captions[i].pos;
+            break;
+        }
+    const trace_fold_seqs *c = trace_fold_captions(ss->fold);
+    size_t k = pos > 0 ? trace_fold_seqs_before(c, pos - 1) : 0; /* seq + 1 < pos */
+    if (k > 0) {
+        size_t p = (size_t)c->v[k - 1] + 1;
+        if (best == SIZE_MAX || p > best) best = p;
+    }
+    return best;
 }
 
 static void tui_session_clear(tui_session *s) {
     trace_fold_free(s->fold);
     trace_log_free(s->log);
-    free(s->injected);
+    tui_session_drop_captions(s);
     free(s->title);
     free(s->filename);
     free(s->program);
@@ -204,8 +258,9 @@ static int tui_session_run(tui_session *s, const char *arg, strbuf *err) {
     lang_program_free(prog);
     trace_fold_free(s->fold);
     trace_log_free(s->log);
-    s->log = tui_session_inject(s, raw, &sc);
+    s->log = raw;
     s->fold = trace_fold_new(s->log, 0);
+    tui_session_overlay(s, &sc);
     tui_session_describe(s, &sc, trace_log_header(s->log));
     scenario_free(&sc);
     scenario_diag_fini(&d);
@@ -255,44 +310,24 @@ int tui_session_open_trace(tui_session *s, const char *path, const tui_options *
                                                   strlen(h->source), &sc, &d) == 0;
     if (!have && h->source[0]) scenario_free(&sc);
     scenario_diag_fini(&d);
-    s->log = tui_session_inject(s, raw, have ? &sc : NULL);
+    s->log = raw;
     s->fold = trace_fold_new(s->log, 0);
+    tui_session_overlay(s, have ? &sc : NULL);
     tui_session_describe(s, have ? &sc : NULL, trace_log_header(s->log));
     if (have) scenario_free(&sc);
     return 0;
 }
 
 bool tui_session_save(const tui_session *s, const char *path, strbuf *err) {
-    const trace_log *log = s->log;
-    trace_log *raw = NULL;
-    if (s->ninjected) {
-        /* the run without the captions the session added */
-        raw = trace_log_new();
-        trace_log_set_header(raw, trace_log_header(s->log));
-        size_t n = trace_log_count(s->log), k = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (k < s->ninjected && s->injected[k] == i) {
-                k++;
-                continue;
-            }
-            trace_event ev = *trace_log_get(s->log, i);
-            size_t len;
-            const char *text = trace_log_string(s->log, ev.text, &len);
-            ev.text = ev.text ? trace_log_intern(raw, text, len) : 0;
-            trace_log_add(raw, &ev);
-        }
-        log = raw;
-    }
     bool ok = false;
     FILE *f = fopen(path, "wb");
     if (!f) {
         sb_printf(err, "cannot write '%s': %s", path, strerror(errno));
-    } else {
-        ok = trace_write_jsonl(log, f);
-        if (fclose(f) != 0) ok = false;
-        if (!ok) sb_printf(err, "cannot write '%s'", path);
+        return false;
     }
-    trace_log_free(raw);
+    ok = trace_write_jsonl(s->log, f);
+    if (fclose(f) != 0) ok = false;
+    if (!ok) sb_printf(err, "cannot write '%s'", path);
     return ok;
 }
 

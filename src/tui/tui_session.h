@@ -4,10 +4,11 @@
  *
  * The run is simulated to its end first (the engine is fast), then played.
  * The scenario's own captions ('when: {line: N}', '{time: T}',
- * '{event: KIND}') are not part of a run; the session adds them to the
- * played trace as caption events right after the event that triggers them,
- * and leaves them out again when saving, so a saved trace is exactly what
- * 'concviz record' writes and a replay adds the same captions back. */
+ * '{event: KIND}') are not part of a run: the session lays them over the
+ * trace as (position, text) pairs, so a saved trace is exactly what
+ * 'concviz record' writes and a replay lays the same captions over it.
+ * Captions the program makes itself (concviz.note) are caption events of
+ * the trace.  */
 #ifndef CONCVIZ_TUI_SESSION_H
 #define CONCVIZ_TUI_SESSION_H
 
@@ -20,14 +21,21 @@
 #include "trace/trace_fold.h"
 #include "tui/tui.h"
 
+/* A scenario caption, shown from position 'pos' on (after the event that
+ * triggered it). */
+typedef struct tui_caption {
+    size_t pos;
+    char *text;
+} tui_caption;
+
 typedef struct tui_session {
     char *arg;               /* the SCENARIO argument, or the trace path */
     bool replay;
     tui_options opts;
     trace_log *log;          /* the played trace (owned) */
     trace_fold *fold;        /* over log (owned) */
-    uint32_t *injected;      /* seqs of the captions the session added, ascending */
-    size_t ninjected;
+    tui_caption *captions; /* the scenario's captions, by position */
+    size_t ncaptions;
     char *title;
     char *filename;
     char *program;           /* the program's text ("" if unknown) */
@@ -47,7 +55,17 @@ int tui_session_open_trace(tui_session *s, const char *path, const tui_options *
 int tui_session_rerun(tui_session *s, strbuf *err);
 void tui_session_free(tui_session *s);
 
-/* Writes the trace (without the added captions) as JSON Lines. */
+/* The caption to show at a state: the latest of the scenario's captions
+ * and the trace's caption events up to s->pos; NULL if none yet. */
+const char *tui_session_caption(const tui_session *ss, const trace_fold_state *s);
+/* Whether the run has any caption at all. */
+bool tui_session_has_captions(const tui_session *ss);
+/* The next / previous position, after / before pos, where a caption of
+ * either kind appears; SIZE_MAX if none. */
+size_t tui_session_caption_after(const tui_session *ss, size_t pos);
+size_t tui_session_caption_before(const tui_session *ss, size_t pos);
+
+/* Writes the trace as JSON Lines. */
 bool tui_session_save(const tui_session *s, const char *path, strbuf *err);
 /* A file name for saving that does not exist yet ("NAME-seedN.jsonl");
  * the caller frees it. */

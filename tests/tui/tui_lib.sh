@@ -3,8 +3,9 @@
 # server (-S socket, -f /dev/null), a temporary directory, LANG=C.UTF-8 and
 # ESCDELAY=25; it polls capture-pane for text instead of sleeping, and
 # reads exit statuses from a shell wrapper's output.
-BIN=$1
-DIR=$2
+# absolute paths: the panes run in a temporary directory
+case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
+DIR=$(cd "$2" && pwd)
 if ! command -v tmux >/dev/null 2>&1; then
     echo "SKIP: tmux is not installed"
     exit 77
