@@ -150,6 +150,9 @@ static void fold_state_fini(trace_fold_state *s) {
     for (uint32_t i = 0; i < s->objects_cap; i++) {
         fold_list_free(&s->objects[i].waiters);
         fold_list_free(&s->objects[i].items);
+        fold_list_free(&s->objects[i].jobs);
+        fold_list_free(&s->objects[i].phases);
+        fold_list_free(&s->objects[i].workers);
     }
     free(s->procs);
     free(s->threads);
@@ -323,6 +326,59 @@ static void fold_queue_get(trace_fold_list *items, uint32_t text) {
     }
 }
 
+/* The number after "job " at the start of a pool task's text, or -1. */
+static int64_t fold_job_number(const trace_fold *f, uint32_t text) {
+    size_t n;
+    const char *s = trace_log_string(f->log, text, &n);
+    if (!s || n < 5 || memcmp(s, "job ", 4) != 0) return -1;
+    int64_t v = 0;
+    size_t i = 4;
+    for (; i < n && s[i] >= '0' && s[i] <= '9' && v < 100000000; i++) v = v * 10 + (s[i] - '0');
+    return i > 4 ? v : -1;
+}
+
+/* A pool task moves on: a submission adds it; a later phase updates it
+ * (found by job number, from the newest). */
+static void fold_pool_task(const trace_fold *f, trace_fold_object *ob, const trace_event *ev) {
+    int64_t job = fold_job_number(f, ev->text);
+    if (job < 0) return;
+    if (ev->a == TP_SUBMITTED) {
+        fold_list_push(&ob->items, ev->text);
+        fold_list_push(&ob->jobs, (uint32_t)job);
+        fold_list_push(&ob->phases, TP_SUBMITTED);
+        fold_list_push(&ob->workers, 0);
+        return;
+    }
+    for (uint32_t i = ob->jobs.n; i-- > 0;) {
+        if (trace_fold_list_at(&ob->jobs, i) != (uint32_t)job) continue;
+        if (ev->a >= 0 && ev->a < TP_COUNT) ob->phases.v[ob->phases.head + i] = (uint32_t)ev->a;
+        if (ev->b > 0) ob->workers.v[ob->workers.head + i] = (uint32_t)ev->b;
+        return;
+    }
+}
+
+/* A write to a shared Value or Array ("init X", "write X", "write [i] X",
+ * "write [a:b] [...]"): the elements written now come from this event. */
+static void fold_shared_write(const trace_fold *f, trace_fold_object *ob, const trace_event *ev, uint32_t seq) {
+    if (ev->a != TOP_SET || ev->b != TRACE_RESULT_OK) return;
+    size_t n;
+    const char *s = trace_log_string(f->log, ev->text, &n);
+    if (!s) return;
+    uint32_t len = ob->items.n;
+    uint32_t from = 0, to = len;
+    const char *br = memchr(s, '[', n);
+    bool indexed = n > 6 && memcmp(s, "write [", 7) == 0 && br;
+    if (indexed) {
+        char *end;
+        long a = strtol(br + 1, &end, 10);
+        long b = *end == ':' ? strtol(end + 1, &end, 10) : a + 1;
+        if (*end != ']' || a < 0 || b < a) return;
+        from = a < (long)len ? (uint32_t)a : len;
+        to = b < (long)len ? (uint32_t)b : len;
+    }
+    for (uint32_t i = from; i < to; i++) ob->items.v[ob->items.head + i] = seq;
+}
+
 /* Applies one event to a state. Depends only on (state, event) and on the
  * id maps, which never change for a registered id. */
 static void fold_apply(const trace_fold *f, trace_fold_state *s, const trace_event *ev, uint32_t seq) {
@@ -404,11 +460,16 @@ static void fold_apply(const trace_fold *f, trace_fold_state *s, const trace_eve
         if (slot < 0 || (uint32_t)slot != s->nobjects) break;
         s->objects = fold_grow(s->objects, &s->objects_cap, s->nobjects + 1, sizeof *s->objects);
         trace_fold_object *ob = &s->objects[s->nobjects++];
-        trace_fold_list w = ob->waiters, it = ob->items;
+        /* keep the lists' memory (this slot may have been used by a later
+           state before a seek back) but not their contents */
+        trace_fold_list keep[5] = {ob->waiters, ob->items, ob->jobs, ob->phases, ob->workers};
         memset(ob, 0, sizeof *ob);
-        w.head = w.n = it.head = it.n = 0;
-        ob->waiters = w;
-        ob->items = it;
+        for (int k = 0; k < 5; k++) keep[k].head = keep[k].n = 0;
+        ob->waiters = keep[0];
+        ob->items = keep[1];
+        ob->jobs = keep[2];
+        ob->phases = keep[3];
+        ob->workers = keep[4];
         ob->id = ev->obj;
         ob->type = ev->a;
         ob->value0 = ob->count = ev->b;
@@ -417,11 +478,23 @@ static void fold_apply(const trace_fold *f, trace_fold_state *s, const trace_eve
         ob->label = ev->text;
         ob->seq_new = ob->last_seq = seq;
         ob->owner = -1;
+        if (ob->type == TO_VALUE || ob->type == TO_ARRAY) {
+            /* one entry per element: who wrote it (none yet) */
+            uint32_t n = ob->type == TO_VALUE ? 1 : ev->b > 0 && ev->b <= 4096 ? (uint32_t)ev->b : 0;
+            for (uint32_t i = 0; i < n; i++) fold_list_push(&ob->items, TRACE_FOLD_NONE);
+        }
         break;
     }
+    case TRACE_POOL_TASK:
+        if ((o = fold_object(f, s, ev->obj)) >= 0) {
+            fold_pool_task(f, &s->objects[o], ev);
+            s->objects[o].last_seq = seq;
+        }
+        break;
     case TRACE_SYNC_OP:
         if ((o = fold_object(f, s, ev->obj)) >= 0) {
-            fold_sync_op(f, s, o, t, ev);
+            if (s->objects[o].type == TO_VALUE || s->objects[o].type == TO_ARRAY) fold_shared_write(f, &s->objects[o], ev, seq);
+            else fold_sync_op(f, s, o, t, ev);
             s->objects[o].last_seq = seq;
         }
         break;
@@ -538,6 +611,9 @@ void trace_fold_state_encode(const trace_fold_state *s, strbuf *b) {
         enc_u(b, ob->last_seq);
         enc_list(b, &ob->waiters);
         enc_list(b, &ob->items);
+        enc_list(b, &ob->jobs);
+        enc_list(b, &ob->phases);
+        enc_list(b, &ob->workers);
     }
 }
 
@@ -641,6 +717,9 @@ static void fold_state_decode(trace_fold_state *s, const strbuf *b) {
         ob->last_seq = dec_u32(&d);
         dec_list(&d, &ob->waiters);
         dec_list(&d, &ob->items);
+        dec_list(&d, &ob->jobs);
+        dec_list(&d, &ob->phases);
+        dec_list(&d, &ob->workers);
     }
 }
 
@@ -841,7 +920,9 @@ size_t trace_fold_bytes(const trace_fold *f) {
              (size_t)s->objects_cap * sizeof *s->objects + (size_t)s->cores_cap * sizeof *s->cores;
         for (uint32_t i = 0; i < s->procs_cap; i++) b += s->procs[i].gil_waiters.cap * sizeof(uint32_t);
         for (uint32_t i = 0; i < s->objects_cap; i++)
-            b += (s->objects[i].waiters.cap + s->objects[i].items.cap) * sizeof(uint32_t);
+            b += (s->objects[i].waiters.cap + s->objects[i].items.cap + s->objects[i].jobs.cap +
+                  s->objects[i].phases.cap + s->objects[i].workers.cap) *
+                 sizeof(uint32_t);
     }
     for (size_t i = 0; i < f->ncheckpoints; i++) b += f->checkpoints[i].cap;
     b += f->checkpoints_cap * sizeof *f->checkpoints;
@@ -922,7 +1003,15 @@ void trace_fold_state_dump(const trace_fold_state *s, const trace_log *log, strb
                   ob->depth, ob->count, ob->flag, ob->broken, ob->nput, ob->nget);
         dump_list(out, &ob->waiters, NULL);
         sb_puts(out, " items ");
-        dump_list(out, &ob->items, log);
+        dump_list(out, &ob->items, ob->type == TO_VALUE || ob->type == TO_ARRAY ? NULL : log);
+        if (ob->jobs.n) {
+            sb_puts(out, " jobs ");
+            dump_list(out, &ob->jobs, NULL);
+            sb_puts(out, " phases ");
+            dump_list(out, &ob->phases, NULL);
+            sb_puts(out, " workers ");
+            dump_list(out, &ob->workers, NULL);
+        }
         sb_putc(out, '\n');
     }
 }

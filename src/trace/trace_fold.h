@@ -92,7 +92,14 @@ typedef struct trace_fold_object {
     uint32_t nput, nget;      /* queue operations so far */
     uint32_t last_seq;        /* its latest event */
     trace_fold_list waiters;  /* thread slots blocked on it, in arrival order */
-    trace_fold_list items;    /* queues/pipes: string indexes of the items' reprs */
+    /* queues, pipes, managers: string indexes of the items (messages) in
+       flight, oldest first; pools: every task's description, in submission
+       order; values and arrays: per element, the seq of the event that
+       wrote it (its text says what was written) */
+    trace_fold_list items;
+    /* pools, per task (parallel to items): its job number, its phase
+       (trace_pool_phase) and the pid of its worker (0: none yet) */
+    trace_fold_list jobs, phases, workers;
 } trace_fold_object;
 
 /* The state after the first 'pos' events. */

@@ -96,12 +96,16 @@ void tui_draw_cpu(tui_app *a) {
                 tui_row_put(&w, tui_glyph_text(GLYPH_RUNNING), A(RUNNING));
                 tui_row_put(&w, " ", A(NORMAL));
                 const trace_fold_thread *th = &s->threads[t];
-                if (th->proc > 0 || s->nprocs > 1) {
+                bool main_thread = strcmp(tui_str(log, th->name), "MainThread") == 0;
+                if (s->nprocs > 1) {
+                    /* several processes: the pid first; a main thread is just its process */
                     char pb[16];
-                    snprintf(pb, sizeof pb, "P%d ", th->pid);
-                    tui_row_put(&w, pb, tui_theme_attr(tui_theme_proc_role(th->proc)));
+                    snprintf(pb, sizeof pb, main_thread ? "P%d" : "P%d ", th->pid);
+                    tui_row_put(&w, pb, tui_theme_attr(tui_theme_proc_role(th->proc)) |
+                                            (t == a->sel_thread ? A(SELECTED) : 0));
                 }
-                tui_row_thread(&w, a, t, t == a->sel_thread ? A(SELECTED) : A(NORMAL));
+                if (!main_thread || s->nprocs <= 1)
+                    tui_row_thread(&w, a, t, t == a->sel_thread ? A(SELECTED) : A(NORMAL));
             } else {
                 tui_row_put(&w, tui_glyph_text(GLYPH_NEW), A(DIM));
                 tui_row_put(&w, " idle", A(DIM));
@@ -142,7 +146,150 @@ void tui_draw_cpu(tui_app *a) {
         }
         shown++;
     }
-    (void)log;
+}
+
+/* A queue's (pipe's, manager's) items in order: "[ 'A' | 'B' ] +3". */
+static void tui_object_items(tui_row *w, const tui_app *a, const trace_fold_object *ob) {
+    const trace_log *log = a->session->log;
+    const trace_fold_list *it = &ob->items;
+    char buf[32];
+    tui_row_put(w, "[", A(DIM));
+    /* leave room for " +N ]" */
+    int save_end = w->end;
+    w->end -= 12;
+    uint32_t i = 0;
+    for (; i < it->n && !w->full; i++) {
+        tui_row_put(w, i ? " | " : " ", A(DIM));
+        const char *item = tui_str(log, trace_fold_list_at(it, i));
+        tui_row_put(w, *item ? item : "?", A(ITEM));
+    }
+    w->end = save_end;
+    bool cut = w->full;
+    w->full = false;
+    if (cut || i < it->n) {
+        snprintf(buf, sizeof buf, " +%u", it->n - i + (cut ? 1 : 0));
+        tui_row_put(w, buf, A(DIM));
+    }
+    tui_row_put(w, " ]", A(DIM));
+}
+
+/* What a shared-memory write event wrote to element k: the value after
+ * "init " / "write " (and after "[i] " or inside a slice's list). */
+static void tui_shared_element(const trace_log *log, uint32_t seq, uint32_t k, bool array, strbuf *out) {
+    if (seq == TRACE_FOLD_NONE || seq >= trace_log_count(log)) {
+        sb_puts(out, "?");
+        return;
+    }
+    const char *d = tui_str(log, trace_log_get(log, seq)->text);
+    const char *sp = strchr(d, ' ');
+    const char *v = sp ? sp + 1 : d;
+    long from = 0;
+    if (strncmp(d, "write [", 7) == 0) {
+        /* "write [i] X" or "write [a:b] [x, y]" */
+        from = strtol(d + 7, NULL, 10);
+        const char *close = strchr(d + 7, ']');
+        v = close && close[1] == ' ' ? close + 2 : v;
+        if (!strchr(d + 7, ':') || !close || strchr(d + 7, ':') > close) {
+            sb_puts(out, v);
+            return;
+        }
+    } else if (!array) {
+        sb_puts(out, v);
+        return;
+    }
+    /* a list: element k - from, split at ", " (shared memory holds numbers) */
+    if (*v == '[') v++;
+    long idx = (long)k - from;
+    for (long i = 0; i < idx && v; i++) {
+        v = strstr(v, ", ");
+        if (v) v += 2;
+    }
+    if (!v) {
+        sb_puts(out, "?");
+        return;
+    }
+    size_t len = strcspn(v, ",]");
+    sb_append(out, v, len);
+}
+
+/* A shared Value ("= 3.14") or Array ("[0, -1, 2]"). */
+static void tui_object_shared(tui_row *w, const tui_app *a, const trace_fold_object *ob) {
+    const trace_log *log = a->session->log;
+    bool array = ob->type == TO_ARRAY;
+    strbuf b;
+    sb_init(&b);
+    if (!array) {
+        sb_puts(&b, "= ");
+        tui_shared_element(log, ob->items.n ? trace_fold_list_at(&ob->items, 0) : TRACE_FOLD_NONE, 0, false, &b);
+    } else {
+        sb_putc(&b, '[');
+        for (uint32_t i = 0; i < ob->items.n && b.len < 400; i++) {
+            if (i) sb_puts(&b, ", ");
+            tui_shared_element(log, trace_fold_list_at(&ob->items, i), i, true, &b);
+        }
+        sb_putc(&b, ']');
+    }
+    tui_row_put(w, b.data, A(ITEM));
+    sb_free(&b);
+    tui_row_waiters(w, a, &ob->waiters, "waiting:");
+}
+
+/* Pool row 1: each worker and the task it runs ("P101 job 5"), or idle. */
+static void tui_object_pool_workers(tui_row *w, const tui_app *a, const trace_fold_object *ob) {
+    int32_t seen[64];
+    int nseen = 0;
+    char buf[96];
+    for (uint32_t i = 0; i < ob->jobs.n && nseen < 64; i++) {
+        int32_t pid = (int32_t)trace_fold_list_at(&ob->workers, i);
+        bool known = pid <= 0;
+        for (int k = 0; k < nseen && !known; k++) known = seen[k] == pid;
+        if (!known) seen[nseen++] = pid;
+    }
+    for (int k = 0; k < nseen && !w->full; k++) {
+        int64_t job = -1;
+        for (uint32_t i = 0; i < ob->jobs.n; i++)
+            if ((int32_t)trace_fold_list_at(&ob->workers, i) == seen[k] &&
+                trace_fold_list_at(&ob->phases, i) == TP_STARTED)
+                job = trace_fold_list_at(&ob->jobs, i);
+        snprintf(buf, sizeof buf, "%sP%d ", k ? "  " : "", seen[k]);
+        tui_row_put(w, buf, A(DIM));
+        if (job >= 0) {
+            snprintf(buf, sizeof buf, "job %lld", (long long)job);
+            tui_row_put(w, buf, A(RUNNING));
+        } else {
+            tui_row_put(w, "idle", A(DIM));
+        }
+    }
+    if (ob->value0 > nseen) {
+        snprintf(buf, sizeof buf, "%s%d worker%s idle", nseen ? "  +" : "", ob->value0 - nseen,
+                 ob->value0 - nseen == 1 ? "" : "s");
+        tui_row_put(w, buf, A(DIM));
+    }
+    (void)a;
+}
+
+/* Pool row 2: pending tasks in order, then every result's state. */
+static void tui_object_pool_tasks(tui_row *w, const tui_app *a, const trace_fold_object *ob) {
+    char buf[48];
+    tui_row_put(w, "pending:", A(DIM));
+    int pending = 0;
+    for (uint32_t i = 0; i < ob->jobs.n && !w->full; i++) {
+        if (trace_fold_list_at(&ob->phases, i) != TP_SUBMITTED) continue;
+        snprintf(buf, sizeof buf, " job %u", trace_fold_list_at(&ob->jobs, i));
+        tui_row_put(w, buf, A(ITEM));
+        pending++;
+    }
+    if (!pending) tui_row_put(w, " none", A(DIM));
+    tui_row_put(w, "   results:", A(DIM));
+    for (uint32_t i = 0; i < ob->jobs.n && !w->full; i++) {
+        uint32_t ph = trace_fold_list_at(&ob->phases, i);
+        if (ph == TP_SUBMITTED) continue;
+        bool done = ph >= TP_DELIVERED;
+        snprintf(buf, sizeof buf, " %s%u", done ? tui_glyph_text(GLYPH_FINISHED) : tui_glyph_text(GLYPH_ELLIPSIS),
+                 trace_fold_list_at(&ob->jobs, i));
+        tui_row_put(w, buf, done ? A(FREE) : A(DIM));
+    }
+    (void)a;
 }
 
 /* The contents of one object, after its name. */
@@ -200,24 +347,7 @@ static void tui_object_contents(tui_row *w, const tui_app *a, int32_t o) {
     case TO_QUEUE:
     case TO_PIPE: {
         const trace_fold_list *it = &ob->items;
-        tui_row_put(w, "[", A(DIM));
-        /* leave room for "... +N ]" */
-        int save_end = w->end;
-        w->end -= 12;
-        uint32_t i = 0;
-        for (; i < it->n && !w->full; i++) {
-            tui_row_put(w, i ? " | " : " ", A(DIM));
-            const char *item = tui_str(log, trace_fold_list_at(it, i));
-            tui_row_put(w, *item ? item : "?", A(ITEM));
-        }
-        w->end = save_end;
-        bool cut = w->full;
-        w->full = false;
-        if (cut || i < it->n) {
-            snprintf(buf, sizeof buf, " +%u", it->n - i + (cut ? 1 : 0));
-            tui_row_put(w, buf, A(DIM));
-        }
-        tui_row_put(w, " ]", A(DIM));
+        tui_object_items(w, a, ob);
         if (ob->type == TO_QUEUE && ob->value0 > 0) {
             snprintf(buf, sizeof buf, " %u/%d", it->n, ob->value0);
             tui_row_put(w, buf, (int)it->n >= ob->value0 ? A(HELD) : A(DIM));
@@ -225,8 +355,19 @@ static void tui_object_contents(tui_row *w, const tui_app *a, int32_t o) {
         tui_row_waiters(w, a, &ob->waiters, "waiting:");
         break;
     }
+    case TO_VALUE:
+    case TO_ARRAY: tui_object_shared(w, a, ob); break;
+    case TO_MANAGER: {
+        snprintf(buf, sizeof buf, "server P%d", ob->value0);
+        tui_row_put(w, buf, A(DIM));
+        tui_row_put(w, "  in flight: ", A(DIM));
+        tui_object_items(w, a, ob);
+        tui_row_waiters(w, a, &ob->waiters, "waiting:");
+        break;
+    }
+    case TO_POOL: tui_object_pool_workers(w, a, ob); break;
     default: {
-        /* pools, managers, shared values...: the latest operation */
+        /* a type this version does not know: the latest operation */
         tui_row_put(w, tui_object_type_title(ob->type), A(DIM));
         tui_row_waiters(w, a, &ob->waiters, "waiting:");
         if (ob->last_seq != ob->seq_new && ob->last_seq < a->player.pos) {
@@ -269,8 +410,8 @@ void tui_draw_objects(tui_app *a) {
         if (lw > label_w) label_w = lw;
     }
     if (label_w > r->w / 3) label_w = r->w / 3;
-    for (int row = 0; row < r->h && a->objects_top + row < n; row++) {
-        int o = a->objects_top + row;
+    int row = 0, next = a->objects_top;
+    for (int o = a->objects_top; row < r->h && o < n; o++, row++, next = o) {
         int y = r->y + row;
         a->object_rows[row] = o;
         const trace_fold_object *ob = &s->objects[o];
@@ -281,7 +422,14 @@ void tui_draw_objects(tui_app *a) {
         tui_put_ellipsized(y, r->x + 1, label_w, l, strlen(l), la);
         tui_row w = {y, r->x + 2 + label_w, r->x + r->w, false};
         tui_object_contents(&w, a, o);
+        if (ob->type == TO_POOL && row + 1 < r->h) {
+            /* a pool takes a second row: its pending tasks and results */
+            row++;
+            a->object_rows[row] = o;
+            tui_row w2 = {y + 1, r->x + 2 + label_w, r->x + r->w, false};
+            tui_object_pool_tasks(&w2, a, ob);
+        }
     }
     if (a->objects_top > 0) tui_put_glyph(r->y, r->x + r->w - 1, 1, GLYPH_UP, A(DIM));
-    if (a->objects_top + r->h < n) tui_put_glyph(r->y + r->h - 1, r->x + r->w - 1, 1, GLYPH_DOWN, A(DIM));
+    if (next + 1 < n) tui_put_glyph(r->y + r->h - 1, r->x + r->w - 1, 1, GLYPH_DOWN, A(DIM));
 }

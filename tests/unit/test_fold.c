@@ -346,6 +346,47 @@ START_TEST(tolerates_anything) {
 }
 END_TEST
 
+/* Pool tasks go through their phases; shared values and arrays remember
+ * which event wrote each element. */
+START_TEST(pools_and_shared_memory) {
+    trace_log *log = trace_log_new();
+    test_add(log, TRACE_PROC_NEW, 0, 100, -1, -1, -1, 0, "MainProcess");
+    test_add(log, TRACE_THREAD_NEW, 0, 100, 1, -1, 0, 0, "MainThread");
+    test_add(log, TRACE_OBJ_NEW, 0, 100, 1, 1, TO_POOL, 2, "pool#1");
+    test_add(log, TRACE_POOL_TASK, 1, 100, 1, 1, TP_SUBMITTED, 0, "job 1: f(0)");
+    test_add(log, TRACE_POOL_TASK, 1, 100, 1, 1, TP_SUBMITTED, 0, "job 2: f(1)");
+    test_add(log, TRACE_POOL_TASK, 2, 101, 5, 1, TP_STARTED, 101, "job 1: f(0)");
+    test_add(log, TRACE_POOL_TASK, 3, 101, 5, 1, TP_FINISHED, 101, "job 1");
+    test_add(log, TRACE_POOL_TASK, 4, 100, 4, 1, TP_DELIVERED, 101, "job 1");
+    test_add(log, TRACE_POOL_TASK, 4, 100, 4, 1, TP_DELIVERED, 0, "job 9"); /* unknown job */
+    test_add(log, TRACE_OBJ_NEW, 5, 100, 1, 2, TO_ARRAY, 3, "array#2");
+    test_add(log, TRACE_SYNC_OP, 5, 100, 1, 2, TOP_SET, 1, "init [0, 1, 2]");
+    test_add(log, TRACE_SYNC_OP, 6, 100, 1, 2, TOP_SET, 1, "write [1] -1");
+    test_add(log, TRACE_SYNC_OP, 6, 100, 1, 2, TOP_WAIT, 1, "read [1] -1");
+    test_add(log, TRACE_SYNC_OP, 7, 100, 1, 2, TOP_SET, 1, "write [2:9] [7, 8]");
+    test_add(log, TRACE_SYNC_OP, 7, 100, 1, 2, TOP_SET, 1, "write [x] garbage");
+    trace_fold *f = trace_fold_new(log, 4);
+    const trace_fold_state *s = trace_fold_seek(f, 6); /* after the start of job 1 */
+    const trace_fold_object *pool = &s->objects[0];
+    ck_assert_uint_eq(pool->jobs.n, 2);
+    ck_assert_uint_eq(trace_fold_list_at(&pool->phases, 0), TP_STARTED);
+    ck_assert_uint_eq(trace_fold_list_at(&pool->workers, 0), 101);
+    ck_assert_uint_eq(trace_fold_list_at(&pool->phases, 1), TP_SUBMITTED);
+    s = trace_fold_seek(f, trace_fold_count(f));
+    pool = &s->objects[0];
+    ck_assert_uint_eq(trace_fold_list_at(&pool->phases, 0), TP_DELIVERED);
+    ck_assert_uint_eq(trace_fold_list_at(&pool->jobs, 1), 2);
+    const trace_fold_object *arr = &s->objects[1];
+    ck_assert_uint_eq(arr->items.n, 3);
+    ck_assert_uint_eq(trace_fold_list_at(&arr->items, 0), 10);
+    ck_assert_uint_eq(trace_fold_list_at(&arr->items, 1), 11);
+    ck_assert_uint_eq(trace_fold_list_at(&arr->items, 2), 13);
+    trace_fold_free(f);
+    test_every_way(log, 4);
+    trace_log_free(log);
+}
+END_TEST
+
 START_TEST(empty_log) {
     trace_log *log = trace_log_new();
     trace_fold *f = trace_fold_new(log, 0);
@@ -371,6 +412,7 @@ static Suite *fold_suite(void) {
     tcase_add_test(tc, queue_contents);
     tcase_add_test(tc, indexes);
     tcase_add_test(tc, tolerates_anything);
+    tcase_add_test(tc, pools_and_shared_memory);
     tcase_add_test(tc, empty_log);
     suite_add_tcase(s, tc);
     return s;
