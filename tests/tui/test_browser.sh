@@ -19,7 +19,7 @@ wait_for "EXIT=0"
 expect_restored
 
 "$BIN" list >"$TMP/list.txt" || fail "concviz list failed"
-grep -q "^00_welcome  Welcome to concviz" "$TMP/list.txt" || fail "concviz list: no 00_welcome line"
+grep -q "^00_welcome  *Welcome to concviz" "$TMP/list.txt" || fail "concviz list: no 00_welcome line"
 "$BIN" list --lang zh >"$TMP/list_zh.txt" || fail "concviz list --lang zh failed"
 grep -q "欢迎使用 concviz" "$TMP/list_zh.txt" || fail "concviz list --lang zh: no Chinese title"
 LANG=zh_CN.UTF-8 LC_ALL= "$BIN" list >"$TMP/list_env.txt"
