@@ -4,34 +4,40 @@
  *
  * The server. Manager() makes a Process of the current start method (it
  * takes a number from the process counter, is renamed SyncManager-N and
- * shows in active_children), starts it, and waits until the server reports
- * that it is up. The server's main thread then blocks in serve_forever().
- * Each client thread that sends a request gets its own server thread,
- * 'Thread-N (handle_request)', as CPython opens one connection per thread.
- * That thread runs a loop written in Python (SERVE_SOURCE): receive a
- * request, call the referent's method, send the reply. Because the call is
- * ordinary bytecode, an operation that blocks in the server (Lock.acquire on
- * a held lock, Queue.get on an empty queue, Event.wait) blocks that server
- * thread with the ordinary primitives, and so keeps its client waiting.
+ * shows in active_children), starts it (the fork or spawn start-up cost),
+ * and waits until the server reports that it is up. The server's main
+ * thread then waits in serve_forever(). Each client thread that talks to it
+ * gets its own server thread, 'Thread-N (handle_request)', as CPython opens
+ * one connection per thread. That thread runs a loop written in Python
+ * (serve_source): receive a request, call the referent's method, send the
+ * reply. The referents are ordinary objects of the server's heap (a dict, a
+ * threading.Lock, a queue.Queue...), so an operation that blocks in the
+ * server (Lock.acquire on a held lock, Queue.get on an empty queue,
+ * Event.wait) blocks that server thread with the ordinary primitives, and
+ * its client keeps waiting for the reply.
  *
  * A round trip. The calling thread is BLOCKED ("proxy call d['a']") while
- * its request travels (MGR_HOP_NS plus the pickling cost, about 25 us for a
- * small message), is served, and its reply travels back: about 50 us in
- * all, as measured. Arguments are copied into the server's heap when sent
- * and results into the client's heap when replied, with pickling semantics
+ * its request travels (MGR_HOP_NS plus the pickling cost), the server
+ * thread decodes it, runs it and encodes the reply (CPU time under the
+ * server's GIL), and the reply travels back: about 50 us in all, as
+ * measured. Arguments are copied into the server's heap when sent and
+ * results into the client's heap when replied, with pickling semantics
  * (functions by name; a nested plain object changed in place is a copy).
  * An exception comes back as the same class with the same arguments.
  *
  * The client's call is rewound (vm_wait.rewind): when the reply arrives the
- * instruction runs again and the proxy method finds the reply waiting on its
- * connection. Python calls a few operations from C (d[k], len(d), k in d,
- * str(d), iteration): those natives are nested and cannot block, so they
- * run the operation at once on the referent and charge the round trip to
- * the caller's clock ("inline"); they emit the same events.
+ * instruction runs again, and its proxy calls take their replies from the
+ * connection's log in order, so an instruction that makes several requests
+ * ('{0.x} {0.y}'.format(ns)) asks for each once. Python makes a few calls
+ * from C (d[k], len(d), k in d, str(d), iteration); those natives are
+ * nested and cannot block, so they run the operation at once on the
+ * referent and charge the round trip to the caller's clock ("inline"),
+ * with the same events.
  *
  * Shutdown. shutdown() (or leaving 'with') sends a message; the server's
  * main thread returns and the process exits with code 0; later proxy use
- * raises BrokenPipeError. A server still running when its parent's main
+ * raises BrokenPipeError, and a call that was waiting when the server went
+ * away raises EOFError. A server still running when its parent's main
  * thread finishes is marked daemon in the machine (not in its Process
  * object), so the shutdown sequence terminates it instead of waiting for it
  * (CPython's finalizer shuts it down at exit).
@@ -84,7 +90,8 @@ enum { MGR_ENTRY_VALUE, MGR_ENTRY_ERROR, MGR_ENTRY_CREATED };
 /* A connection's request: idle, on its way, arrived, being decoded, being
  * served, being encoded, reply on its way, reply arrived. */
 enum { MGR_IDLE, MGR_SENT, MGR_ARRIVED, MGR_DECODING, MGR_SERVING, MGR_ENCODING, MGR_REPLIED, MGR_DELIVERED };
-/* Attribute hooks of a proxy type. */
+/* Flags of a type: which attributes its proxy fetches from the referent, and
+ * whether its referent's methods may block (they cannot run inline). */
 enum { MGR_HOOK_NAMESPACE = 1, MGR_HOOK_VALUE = 2, MGR_HOOK_BARRIER = 4, MGR_MAY_BLOCK = 8 };
 
 /* What the manager can make: typeid, proxy class, the server's factory. */
@@ -364,8 +371,19 @@ static mgr_link *mp_manager_link(mgr_rec *mgr, sim_thread *st) {
     return l;
 }
 
+/* Whether a request from th may block: not from a native that Python calls
+ * from C (d[k] via ops_getitem, len(d), print(d)), which is nested; the
+ * VM cannot rewind through those calls, so they run inline. */
+static bool mp_manager_can_block(const vm_thread *th) { return th->nested == 0; }
+
 static bool mp_manager_closed(const mgr_rec *mgr) {
     return mgr->state == MGR_SHUTDOWN || !mgr->server || mgr->server->exited;
+}
+
+/* An error for the receiving side when not even the exception could be
+ * copied there. */
+static value mp_manager_lost_reply(vm_thread *to) {
+    return vm_exc_new(to, to->vm->cls.RuntimeError, "concviz: the manager's reply could not be pickled");
 }
 
 /* Copies v from th's heap into to's heap as pickle would; on failure raises
@@ -671,17 +689,18 @@ static vm_status mp_manager_conn_reply(vm_thread *th, const vm_args *a, value *o
     if (!l) return VM_ERR;
     vm_status st = args_count(th, a, "_reply", 2, 2);
     if (st != VM_OK) return st;
-    if (vm_sync_point(th)) return VM_BLOCK;
-    sim_thread *me = sim_current(th);
-    mgr_rec *mgr = l->mgr;
     *out = v_none();
-    bool ok = a->pos[0].tag == VT_BOOL && a->pos[0].u.i;
-    value res = a->pos[1];
     if (l->phase == MGR_SERVING) {
+        /* encoding touches nothing shared: no need to wait for the others */
         l->phase = MGR_ENCODING;
         return mp_manager_cpu(th, MGR_ENCODE_CPU_NS);
     }
     if (l->phase != MGR_ENCODING) return VM_OK;
+    if (vm_sync_point(th)) return VM_BLOCK;
+    sim_thread *me = sim_current(th);
+    mgr_rec *mgr = l->mgr;
+    bool ok = a->pos[0].tag == VT_BOOL && a->pos[0].u.i;
+    value res = a->pos[1];
     if (l->client->state == TS_FINISHED) {
         l->phase = MGR_IDLE;
         return VM_OK;
@@ -704,7 +723,7 @@ static vm_status mp_manager_conn_reply(vm_thread *th, const vm_args *a, value *o
         value err = th->exc;
         th->exc = v_undef();
         ok = false;
-        mp_manager_copy(th, l->client->vt, err, &copied, &bytes);
+        if (!mp_manager_copy(th, l->client->vt, err, &copied, &bytes)) copied = mp_manager_lost_reply(l->client->vt);
         th->exc = v_undef();
         mp_manager_describe_reply(th, false, err, l->reply, sizeof l->reply);
     }
@@ -915,7 +934,7 @@ static vm_status mp_manager_inline(vm_thread *th, mgr_rec *mgr, mgr_link *l, con
         back = sth->exc;
         sth->exc = v_undef();
         size_t ignored;
-        mp_manager_copy(sth, th, back, &back, &ignored);
+        if (!mp_manager_copy(sth, th, back, &back, &ignored)) back = mp_manager_lost_reply(th);
         sth->exc = v_undef();
         ok = false;
     }
@@ -977,16 +996,17 @@ static vm_status mp_manager_request(vm_thread *th, mgr_rec *mgr, const mgr_call 
         }
     }
     if (mp_manager_closed(mgr)) return mp_manager_broken_pipe(th);
+    bool can_block = mp_manager_can_block(th);
     if (!l || l->cursor == 0) {
         /* a run's first request waits for the others to catch up */
-        if (!th->nested && vm_sync_point(th)) return VM_BLOCK;
+        if (can_block && vm_sync_point(th)) return VM_BLOCK;
         if (mp_manager_closed(mgr)) return mp_manager_broken_pipe(th);
     }
     if (!l) {
         l = mp_manager_link(mgr, me);
         l->pass_ticks = th->ticks;
     }
-    if (th->nested) return mp_manager_inline(th, mgr, l, c, what, sig, out);
+    if (!can_block) return mp_manager_inline(th, mgr, l, c, what, sig, out);
     value req[2] = {c->args, c->kwargs.tag == VT_UNDEF ? v_none() : c->kwargs}, sreq;
     size_t bytes;
     if (!mp_manager_copy(th, mgr->server->main->vt, tuple_pack(m, 2, req), &sreq, &bytes)) return VM_ERR;
@@ -1123,6 +1143,10 @@ static vm_status mp_manager_m_callmethod(vm_thread *th, const vm_args *a, value 
 static vm_status mp_manager_proxy_repr(vm_thread *th, value self, strbuf *out) {
     (void)th;
     mgr_proxy *px = V_INST(self)->payload;
+    if (!px) {
+        sb_printf(out, "<%s object at 0x%llx>", V_INST(self)->cls->name->data, mp_manager_address(self));
+        return VM_OK;
+    }
     sb_printf(out, "<%s object, typeid '%s' at 0x%llx>", px->type->proxy, px->type->typeid, mp_manager_address(self));
     return VM_OK;
 }
@@ -1239,8 +1263,8 @@ static vm_status mp_manager_run_server(vm_thread *th, const vm_args *a, value *o
     vm *m = th->vm;
     *out = v_none();
     if (mgr->stop) {
-        mp_manager_emit(mgr, me, TRACE_QUEUE_GET, "shutdown()");
         mgr->inflight--;
+        mp_manager_emit(mgr, me, TRACE_QUEUE_GET, "shutdown()");
         return VM_OK;
     }
     if (!mgr->objects) {
@@ -1294,7 +1318,7 @@ static vm_status mp_manager_new(vm_thread *th, const vm_args *a, value *out) {
     if (st != VM_OK) return st;
     vm *m = th->vm;
     *out = v_none(); /* the manager comes with the wake-up, once the server is up */
-    if (th->nested)
+    if (!mp_manager_can_block(th))
         return vm_raise(th, m->cls.RuntimeError,
                         "concviz cannot block inside a call made by the interpreter itself "
                         "(for example in __repr__, __str__ or a sort key)");
@@ -1402,7 +1426,7 @@ static vm_status mp_manager_shutdown(vm_thread *th, const vm_args *a, value *out
         mgr->state = MGR_SHUTDOWN;
         return VM_OK;
     }
-    if (th->nested) {
+    if (!mp_manager_can_block(th)) {
         /* cannot wait here: the server stops at once */
         mgr->state = MGR_SHUTDOWN;
         sim_proc_exit(mgr->server, 0);
