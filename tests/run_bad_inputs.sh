@@ -143,7 +143,7 @@ if [ "$NAME" = "--cli" ]; then
     cp "$tmp/out" "$tmp/welcome.out"
     run_bin
     expect_status "$status_named" "no arguments"
-    expect_in "$tmp/err" "TUI is not built yet" "no arguments"
+    expect_in "$tmp/err" "not a terminal, so no interactive view" "no arguments"
     if ! cmp -s "$tmp/out" "$tmp/welcome.out"; then fail "no arguments: output differs from 'run 00_welcome'"; fi
     if [ ! -s "$tmp/out" ]; then fail "no arguments: printed nothing"; fi
 

@@ -153,6 +153,11 @@ typedef struct native_type {
        memory's .value): may return VM_BLOCK after vm_sync_point */
     vm_status (*getattr)(struct vm_thread *th, value self, struct str_obj *name, value *out, bool *found);
     vm_status (*setattr)(struct vm_thread *th, value self, struct str_obj *name, value v, bool *handled);
+    /* optional: the object may reach another process only by inheritance
+       (multiprocessing's locks, queues, synchronized memory): pickling it
+       otherwise is CPython's RuntimeError "<name> objects should only be
+       shared between processes through inheritance"; "" names the class */
+    const char *inherit_only;
 } native_type;
 
 struct class_obj {

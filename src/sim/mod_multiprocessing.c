@@ -257,7 +257,7 @@ static vm_status proc_start(vm_thread *th, const vm_args *a, value *out) {
         /* spawn/forkserver: the Process object must pickle (CPython fails in
            the parent at start(), e.g. for a lambda target) */
         value held;
-        if (!sim_pickle(s, th, a->self, &held, NULL)) {
+        if (!sim_pickle_for_spawn(s, th, a->self, &held, NULL)) {
             r->proc = NULL;
             sim_proc_exit(child, 1);
             return VM_ERR;
@@ -546,7 +546,7 @@ static vm_status mplock_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mplock_type = {.name = "Lock", .repr = mplock_repr};
+static const native_type mplock_type = {.name = "Lock", .repr = mplock_repr, .inherit_only = ""};
 
 static vm_status mplock_new_common(vm_thread *th, const vm_args *a, value *out, bool rlock) {
     vm_status st = args_count(th, a, rlock ? "RLock" : "Lock", 0, 0);
@@ -596,7 +596,7 @@ static vm_status mpsem_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpsem_type = {.name = "Semaphore", .repr = mpsem_repr};
+static const native_type mpsem_type = {.name = "Semaphore", .repr = mpsem_repr, .inherit_only = ""};
 
 static vm_status mpsem_new_common(vm_thread *th, const vm_args *a, value *out, bool bounded) {
     vm_status st = args_count_kw(th, a, bounded ? "BoundedSemaphore" : "Semaphore", 0, 1, (const char *const[]){"value", NULL});
@@ -649,7 +649,8 @@ static vm_status mpevent_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpevent_type = {.name = "Event", .repr = mpevent_repr};
+/* pickling an Event or a Barrier fails on the Condition inside it */
+static const native_type mpevent_type = {.name = "Event", .repr = mpevent_repr, .inherit_only = "Condition"};
 
 static vm_status mp_Event(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "Event", 0, 0);
@@ -696,7 +697,7 @@ static vm_status mpcond_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpcond_type = {.name = "Condition", .repr = mpcond_repr};
+static const native_type mpcond_type = {.name = "Condition", .repr = mpcond_repr, .inherit_only = ""};
 
 static vm_status mp_Condition(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count_kw(th, a, "Condition", 0, 1, (const char *const[]){"lock", NULL});
@@ -763,7 +764,7 @@ static vm_status mpbarrier_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpbarrier_type = {.name = "Barrier", .repr = mpbarrier_repr};
+static const native_type mpbarrier_type = {.name = "Barrier", .repr = mpbarrier_repr, .inherit_only = "Condition"};
 
 static vm_status mp_Barrier(vm_thread *th, const vm_args *a, value *out) {
     static const char *const kw[] = {"parties", "action", "timeout", NULL};

@@ -68,6 +68,7 @@ struct mp_pool {
     sim_tlist closers;           /* helper threads waiting for the pool to end */
     int64_t outstanding;         /* submitted jobs not yet finished */
     int64_t in_transit;          /* tasks and results travelling between processes */
+    int64_t tasks_in_transit;    /* of which tasks: submitted, not yet on the queue */
     int64_t next_job;
     value self;                  /* the Pool object (parent heap, rooted) */
     dict_obj *cache;             /* job number -> result object (parent heap) */
@@ -246,9 +247,16 @@ static void dispatch_tasks(mp_pool *pool) {
     }
 }
 
+/* No task can come any more: closed (or terminated), none queued and none
+ * on its way. (CPython's workers get their None sentinels only after
+ * every submitted task was handed out.) */
+static bool pool_out_of_tasks(const mp_pool *pool) {
+    return pool->state != POOL_RUN && pool->ntasks == 0 && pool->tasks_in_transit == 0;
+}
+
 /* Wakes workers that wait for tasks when no more can come (close/terminate). */
 static void release_idle_workers(mp_pool *pool) {
-    if (pool->state == POOL_RUN || pool->ntasks > 0) return;
+    if (!pool_out_of_tasks(pool)) return;
     while (pool->idle.n > 0) {
         sim_thread *w = sim_tlist_pop(&pool->idle);
         if (w->state != TS_FINISHED) sim_thread_wake(w, v_none(), false);
@@ -302,7 +310,7 @@ static vm_status handle_next_task(vm_thread *th, const vm_args *a, value *out) {
         pw->exiting = true;
         return VM_OK;
     }
-    if (pool->ntasks == 0 && pool->state == POOL_CLOSE) return VM_OK;
+    if (pool->state == POOL_CLOSE && pool_out_of_tasks(pool)) return VM_OK;
     if (pool->ntasks > 0) {
         /* a task is waiting: take it now (never wake oneself from inside a blocking call) */
         pool_task t = pop_task(pool);
@@ -416,6 +424,7 @@ static void task_arrives(sim *s, sim_event *e) {
     pool_task *t = (pool_task *)(uintptr_t)e->gen;
     (void)s;
     pool->in_transit--;
+    pool->tasks_in_transit--;
     if (pool->state == POOL_TERMINATE) {
         free(t->label);
         free(t);
@@ -433,6 +442,7 @@ static void task_arrives(sim *s, sim_event *e) {
     pool->tasks[(pool->tasks_head + pool->ntasks++) % pool->tasks_cap] = *t;
     free(t);
     dispatch_tasks(pool);
+    release_idle_workers(pool);
 }
 
 static void result_arrives(sim *s, sim_event *e) {
@@ -468,7 +478,23 @@ static vm_status submit(vm_thread *th, mp_pool *pool, int64_t job, int idx, int 
     value parts[6] = {v_int(job), v_int(idx), v_int(kind), func, args, kwds};
     value task = tuple_pack(th->vm, 6, parts), held;
     size_t size;
-    if (!sim_pickle(pool->s, th, task, &held, &size)) return VM_ERR;
+    if (!sim_pickle(pool->s, th, task, &held, &size)) {
+        /* CPython's task handler catches this and fails the job with the
+           exception, so get() raises it (a lambda, a Lock in the arguments) */
+        value err = th->exc;
+        th->exc = v_undef();
+        value pair[2] = {v_bool(false), err};
+        if (!sim_pickle(pool->s, th, tuple_pack(th->vm, 2, pair), &held, &size)) return VM_ERR;
+        pool_result *r = xcalloc(1, sizeof *r);
+        r->job = job;
+        r->idx = idx;
+        r->held = tuple_pack(sim_holding_thread(pool->s)->vm, 1, &held);
+        r->worker_pid = 0; /* no worker saw it */
+        pool->in_transit++;
+        sim_schedule(pool->s, vm_now(th) + 20000, result_arrives, NULL, NULL, (uint64_t)(uintptr_t)r,
+                     (int64_t)(intptr_t)pool);
+        return VM_OK;
+    }
     pool_task *t = xcalloc(1, sizeof *t);
     t->job = job;
     t->idx = idx;
@@ -476,6 +502,7 @@ static vm_status submit(vm_thread *th, mp_pool *pool, int64_t job, int idx, int 
     t->label = task_label(th, job, idx, func, args, kind);
     trace_task(me, pool, TP_SUBMITTED, 0, t->label);
     pool->in_transit++;
+    pool->tasks_in_transit++;
     sim_schedule(pool->s, vm_now(th) + sim_pickle_cost_ns(size) + 20000, task_arrives, NULL, NULL,
                  (uint64_t)(uintptr_t)t, (int64_t)(intptr_t)pool);
     return VM_OK;
@@ -939,7 +966,7 @@ static vm_status mp_Pool(vm_thread *th, const vm_args *a, value *out) {
     value init = args_get(a, 1, "initializer"), initargs = args_get(a, 2, "initargs");
     if (init.tag != VT_UNDEF && init.tag != VT_NONE) {
         value pair[2] = {init, initargs.tag == VT_UNDEF ? tuple_pack(m, 0, NULL) : initargs};
-        if (!sim_pickle(s, th, tuple_pack(m, 2, pair), &pool->init_held, NULL)) return VM_ERR;
+        if (!sim_pickle_for_spawn(s, th, tuple_pack(m, 2, pair), &pool->init_held, NULL)) return VM_ERR;
     }
     sim_own(s, pool, pool_free);
     value self = simmod_instance(th, mp_class(m, "Pool"), &pool_type, pool);

@@ -58,7 +58,7 @@ static vm_status mpq_repr(vm_thread *th, value self, strbuf *out) {
     return VM_OK;
 }
 
-static const native_type mpq_type = {.name = "Queue", .repr = mpq_repr};
+static const native_type mpq_type = {.name = "Queue", .repr = mpq_repr, .inherit_only = ""};
 
 static mpq *payload(vm_thread *th, value self) { return simmod_payload(th, self, &mpq_type); }
 

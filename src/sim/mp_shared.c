@@ -107,7 +107,8 @@ static vm_status mp_shared_setattr(vm_thread *th, value self, str_obj *name, val
 
 /* The wrappers lock; the raw objects (same payload) do not. */
 static const native_type mp_shared_sync_type = {
-    .name = "Synchronized", .repr = mp_shared_sync_repr, .getattr = mp_shared_getattr, .setattr = mp_shared_setattr};
+    .name = "Synchronized", .repr = mp_shared_sync_repr, .getattr = mp_shared_getattr, .setattr = mp_shared_setattr,
+    .inherit_only = ""};
 static const native_type mp_shared_raw_type = {
     .name = "ctypes", .repr = mp_shared_raw_repr, .getattr = mp_shared_getattr, .setattr = mp_shared_setattr};
 /* iter(array): a per-process object with no payload, only a repr */

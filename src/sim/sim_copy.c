@@ -266,6 +266,12 @@ value sim_copy(sim_copy_ctx *c, value v) {
     }
     case OK_INSTANCE: {
         instance_obj *src = V_INST(v);
+        if (c->mode == 1 && !c->spawning && src->ntype && src->ntype->inherit_only) {
+            copy_fail(c, "%s objects should only be shared between processes through inheritance",
+                      *src->ntype->inherit_only ? src->ntype->inherit_only : src->cls->name->data);
+            c->error_runtime = true;
+            break;
+        }
         value cls = sim_copy(c, v_obj(src->cls));
         if (!v_is_obj(cls, OK_CLASS)) break;
         instance_obj *in = instance_new(d, V_CLASS(cls));
@@ -391,17 +397,26 @@ static class_obj *pickling_error(vm_thread *th) {
     return c;
 }
 
-bool sim_pickle(sim *s, vm_thread *from, value v, value *held, size_t *size) {
+static bool pickle_into_holding(sim *s, vm_thread *from, value v, value *held, size_t *size, bool spawning) {
     vm_thread *h = sim_holding_thread(s);
     sim_copy_ctx c;
     sim_copy_init(&c, from, h, true);
     c.mode = 1;
+    c.spawning = spawning;
     *held = sim_copy(&c, v);
     bool ok = !c.failed;
     if (size) *size = c.bytes;
-    if (!ok) vm_raise(from, pickling_error(from), "%s", c.error);
+    if (!ok) vm_raise(from, c.error_runtime ? from->vm->cls.RuntimeError : pickling_error(from), "%s", c.error);
     sim_copy_fini(&c);
     return ok;
+}
+
+bool sim_pickle(sim *s, vm_thread *from, value v, value *held, size_t *size) {
+    return pickle_into_holding(s, from, v, held, size, false);
+}
+
+bool sim_pickle_for_spawn(sim *s, vm_thread *from, value v, value *held, size_t *size) {
+    return pickle_into_holding(s, from, v, held, size, true);
 }
 
 bool sim_unpickle(sim *s, vm_thread *to, value held, value *out) {

@@ -8,6 +8,8 @@ typedef struct sim_copy_ctx {
     vm *src, *dst;
     vm_thread *src_th, *dst_th;  /* threads of each side (imports happen on dst_th) */
     bool pickle;                 /* spawn semantics: functions and classes by name */
+    bool spawning;               /* for a new process: inherit-only objects may pass */
+    bool error_runtime;          /* the failure is a RuntimeError, not PicklingError */
     int mode;                    /* 0 plain copy, 1 into the holding heap, 2 out of it */
     obj **keys;                  /* memo: source object -> copy */
     value *vals;
@@ -33,6 +35,9 @@ void sim_copy_fork_world(sim_copy_ctx *c);
  * Both set a Python exception on the calling thread when they fail
  * (_pickle.PicklingError for lambdas, AttributeError for a missing name). */
 bool sim_pickle(sim *s, vm_thread *from, value v, value *held, size_t *size);
+/* The same for what a new process receives (its Process object, a pool's
+ * initargs): there, locks and queues may pass, shared by inheritance. */
+bool sim_pickle_for_spawn(sim *s, vm_thread *from, value v, value *held, size_t *size);
 bool sim_unpickle(sim *s, vm_thread *to, value held, value *out);
 /* The virtual cost of pickling plus unpickling size bytes (ns). */
 int64_t sim_pickle_cost_ns(size_t size);
