@@ -70,7 +70,7 @@ sim_proc *sim_proc_new(sim *s, sim_proc *parent, const char *name, const char *i
         s->procs = xreallocarray(s->procs, (size_t)s->procs_cap, sizeof(sim_proc *));
     }
     s->procs[s->nprocs++] = p;
-    sim_emit(s, TRACE_PROC_NEW, p->pid, -1, -1, parent ? parent->pid : 0, 0, name, strlen(name));
+    sim_emit(s, TRACE_PROC_NEW, p->pid, -1, -1, parent ? parent->pid : -1, 0, name, strlen(name));
     return p;
 }
 
