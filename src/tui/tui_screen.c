@@ -55,7 +55,7 @@ int tui_put(int y, int x, int maxw, const char *s, size_t n, attr_t a) {
         }
         wc[k] = 0;
         cchar_t cc;
-        if (setcchar(&cc, wc, a, PAIR_NUMBER(a), NULL) == OK) mvadd_wch(y, x + used, &cc);
+        if (setcchar(&cc, wc, a, (short)PAIR_NUMBER(a), NULL) == OK) mvadd_wch(y, x + used, &cc);
         used += w;
     }
     return used;
@@ -80,7 +80,7 @@ void tui_fill(int y, int x, int w, attr_t a) {
     if (w <= 0) return;
     cchar_t cc;
     wchar_t sp[2] = {L' ', 0};
-    setcchar(&cc, sp, a, PAIR_NUMBER(a), NULL);
+    setcchar(&cc, sp, a, (short)PAIR_NUMBER(a), NULL);
     mvhline_set(y, x, &cc, w);
 }
 

@@ -39,6 +39,44 @@ static void tui_term_atexit(void) { tui_term_restore(); }
 
 int tui_term_signal(void) { return (int)tui_pending_signal; }
 
+/* Whether dir holds a terminfo entry for name (as dir/n/name or, on some
+ * systems, dir/6e/name). */
+static bool tui_term_in_dir(const char *dir, const char *name) {
+    if (!dir || !*dir) return false;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%c/%s", dir, name[0], name);
+    if (access(path, R_OK) == 0) return true;
+    snprintf(path, sizeof path, "%s/%02x/%s", dir, (unsigned char)name[0], name);
+    return access(path, R_OK) == 0;
+}
+
+/* Looks for the terminfo entry where ncurses does ($TERMINFO, ~/.terminfo,
+ * $TERMINFO_DIRS, the system directories). ncurses itself would do, but a
+ * failed newterm leaks its "prescreen" (1.6 KB, libtinfo's new_prescr),
+ * which the sanitizer build reports; so an unknown TERM is caught here. */
+static bool tui_term_known(const char *name) {
+    if (strchr(name, '/') || strlen(name) > 200) return false;
+    if (tui_term_in_dir(getenv("TERMINFO"), name)) return true;
+    const char *home = getenv("HOME");
+    if (home) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/.terminfo", home);
+        if (tui_term_in_dir(dir, name)) return true;
+    }
+    static const char *const system_dirs[] = {"/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo",
+                                              "/usr/lib/terminfo", "/usr/local/share/terminfo"};
+    const char *dirs = getenv("TERMINFO_DIRS");
+    if (dirs) {
+        char buf[4096];
+        snprintf(buf, sizeof buf, "%s", dirs);
+        for (char *save = NULL, *d = strtok_r(buf, ":", &save); d; d = strtok_r(NULL, ":", &save))
+            if (tui_term_in_dir(d, name)) return true;
+    }
+    for (size_t i = 0; i < sizeof system_dirs / sizeof system_dirs[0]; i++)
+        if (tui_term_in_dir(system_dirs[i], name)) return true;
+    return false;
+}
+
 int tui_term_start(tui_theme_choice theme) {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("concviz: the interactive view needs a terminal on stdin and stdout "
@@ -55,9 +93,10 @@ int tui_term_start(tui_theme_choice theme) {
               stderr);
         return 2;
     }
-    /* newterm, unlike initscr, returns NULL on an unknown TERM instead of exiting */
+    /* newterm, unlike initscr, returns NULL on an unknown TERM instead of
+       exiting; the lookup first spares ncurses' leak on that path */
     fflush(stdout);
-    tui_screen = newterm(NULL, stdout, stdin);
+    tui_screen = tui_term_known(term) ? newterm(NULL, stdout, stdin) : NULL;
     if (!tui_screen) {
         fprintf(stderr,
                 "concviz: unknown terminal type '%s' (from TERM); set TERM to a type this system knows, "

@@ -102,6 +102,14 @@ quit_and_check() {
     wait_for "EXIT=" "${1:-t}" || return 1
     expect_screen "EXIT=0" "${1:-t}"
     expect_restored "${1:-t}"
+    expect_clean "${1:-t}"
+}
+
+# expect_clean [PANE]: no sanitizer report after the view exited.
+expect_clean() {
+    if screen "${1:-t}" | grep -q -e AddressSanitizer -e LeakSanitizer -e "runtime error:"; then
+        PANE=${1:-t} fail "a sanitizer report"
+    fi
 }
 
 # expect_restored [PANE]: the shell after the view sees a cooked tty.
