@@ -61,6 +61,25 @@ expect_screen "Thread-1 (worker) acquire lock#1: ok"
 T send-keys -t t Escape
 wait_gone "History up to now"
 
+# the mouse: a click on Thread-1's row selects it, a click on the timeline
+# strips moves the cursor there, a click on an object selects it
+click t 4 10
+sleep 0.1
+T send-keys -t t Enter
+wait_for "Thread Thread-1 (worker)"
+T send-keys -t t Escape
+wait_gone "Thread Thread-1 (worker)"
+click t 4 62
+wait_for "t 0.000000 s"
+click t 15 60
+sleep 0.1
+T send-keys -t t Enter
+wait_for "Queue queue#2"
+T send-keys -t t Escape
+wait_gone "Queue queue#2"
+goto_time 0.2
+wait_for "held by Thread-2"
+
 # resize: the reduced layout, the too-small message, and back
 T resize-window -t t -x 80 -y 24
 wait_for "Tab: Output"

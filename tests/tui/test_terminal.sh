@@ -36,6 +36,25 @@ wait_for "EXIT=" h
 expect_screen "EXIT=129" h
 expect_restored h
 
+# Ctrl-Z in an interactive shell: the shell gets a cooked terminal, fg
+# brings the view back
+T new-session -d -s z -x 120 -y 40 -e LANG=C.UTF-8 -e ESCDELAY=25 "cd $TMP && PS1='$ ' sh -i"
+wait_for '$' z
+T send-keys -t z "$BIN --paused $SCEN" Enter
+wait_for "event 0/" z
+T send-keys -t z C-z
+wait_for "Stopped" z
+T send-keys -t z "stty -a | tr ' ' '\n' | grep -x -e icanon -e -icanon | sed 's/^/MODE=/'" Enter
+wait_for "MODE=icanon" z
+T send-keys -t z fg Enter
+wait_for "event 0/" z
+T send-keys -t z Right
+wait_for "event 1/" z
+T send-keys -t z q
+wait_for "$ " z
+T send-keys -t z 'echo "EXIT=$?"' Enter
+wait_for "EXIT=0" z
+
 # an unknown terminal type, and one that cannot move the cursor
 start u 100 10 "env TERM=no-such-terminal-xyz $BIN $SCEN"
 wait_for "EXIT=" u

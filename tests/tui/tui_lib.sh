@@ -123,6 +123,13 @@ expect_restored() {
     esac
 }
 
+# click PANE ROW COL: a left click (press and release, X10 encoding, as
+# tmux sends it to a TERM=tmux-256color pane), 0-based coordinates.
+chr() { printf "\\$(printf '%03o' "$1")"; }
+click() {
+    T send-keys -t "$1" -l "$(printf '\033[M '; chr $((33 + $3)); chr $((33 + $2)); printf '\033[M#'; chr $((33 + $3)); chr $((33 + $2)))"
+}
+
 finish() {
     if [ "$FAILS" -eq 0 ]; then
         echo "PASS: $(basename "$0")"
