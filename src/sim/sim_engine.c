@@ -237,7 +237,13 @@ static bool sim_must_sync(vm_thread *vt) {
     if (!st || st->core < 0) return false;
     sim *s = st->s;
     int64_t t = vm_now(vt), other;
-    if (min_core(s, st->core, &other) >= 0 && other < t) return true;
+    /* Cores compare the time this instruction started: the tick is already
+     * counted, and threads less than one bytecode apart would otherwise
+     * each yield to the other forever (seen under gil: none). */
+    int64_t started = vt->ticks > vt->clock_ticks
+                          ? vt->clock_ns + (vt->ticks - 1 - vt->clock_ticks) * vt->op_cost_ps / 1000
+                          : t;
+    if (min_core(s, st->core, &other) >= 0 && other < started) return true;
     if (s->nheap && s->heap[0].t < t) return true;
     if (t > s->now) s->now = t;
     return false;

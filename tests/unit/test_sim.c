@@ -437,6 +437,32 @@ START_TEST(test_start_methods) {
 }
 END_TEST
 
+/* Threads less than one bytecode apart on different cores (no GIL) must
+ * still pass their sync points: this used to livelock, each yielding to the
+ * other forever. */
+START_TEST(test_no_gil_threads_closer_than_a_bytecode) {
+    const char *src =
+        "import threading, queue, concviz\n"
+        "q = queue.Queue()\n"
+        "def w(i):\n"
+        "    concviz.cpu(0.000012 + i * 3e-10)\n"
+        "    for k in range(3): q.put(i)\n"
+        "ts = [threading.Thread(target=w, args=(i,)) for i in range(4)]\n"
+        "for t in ts: t.start()\n"
+        "for t in ts: t.join()\n"
+        "print(q.qsize())\n";
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.gil = SIM_GIL_NONE;
+    cfg.max_time_ns = 1000000000LL;
+    simtest_run r;
+    simtest_exec(src, &cfg, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out.data, "12\n");
+    simtest_free(&r);
+}
+END_TEST
+
 static Suite *sim_suite(void) {
     Suite *s = suite_create("sim");
     TCase *det = tcase_create("determinism");
@@ -450,6 +476,7 @@ static Suite *sim_suite(void) {
     tcase_add_test(gil, test_gil_switch_rate);
     tcase_add_test(gil, test_old_gil_ticks);
     tcase_add_test(gil, test_no_gil_parallel);
+    tcase_add_test(gil, test_no_gil_threads_closer_than_a_bytecode);
     tcase_set_timeout(gil, 120);
     suite_add_tcase(s, gil);
     TCase *dl = tcase_create("deadlock");
