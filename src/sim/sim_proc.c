@@ -136,7 +136,11 @@ void sim_proc_shutdown_step(sim_proc *p) {
         mt->shutdown_phase = 2;
     }
     if (mt->shutdown_phase == 2) {
-        if (children_pending(p)) {
+        bool pending = children_pending(p);
+        /* terminating a daemon child re-entered this function, which may
+           have finished the shutdown already */
+        if (mt->shutdown_phase != 2) return;
+        if (pending) {
             if (mt->wait_what == NULL || strcmp(mt->wait_what, "joining child processes") != 0) {
                 mt->wait_what = "joining child processes";
                 sim_thread_set_state(mt, TS_BLOCKED, -1, mt->wait_what);

@@ -463,6 +463,36 @@ START_TEST(test_no_gil_threads_closer_than_a_bytecode) {
 }
 END_TEST
 
+/* Every thread finishes once: terminating a daemon child during the main
+ * process's shutdown used to report MainThread finished twice. */
+START_TEST(test_threads_finish_once) {
+    const char *src =
+        "import multiprocessing as mp, time\n"
+        "def f():\n"
+        "    time.sleep(10)\n"
+        "if __name__ == '__main__':\n"
+        "    p = mp.Process(target=f, daemon=True)\n"
+        "    p.start()\n"
+        "    time.sleep(0.1)\n";
+    simtest_run r;
+    simtest_exec(src, NULL, &r);
+    ck_assert_int_eq(r.status, 0);
+    int finished[64] = {0};
+    size_t n = trace_log_count(r.log);
+    for (size_t i = 0; i < n; i++) {
+        const trace_event *e = trace_log_get(r.log, i);
+        if (e->kind == TRACE_THREAD_STATE && e->a == TS_FINISHED && e->tid >= 0 && e->tid < 64) finished[e->tid]++;
+    }
+    int threads = 0;
+    for (int t = 0; t < 64; t++) {
+        ck_assert_msg(finished[t] <= 1, "thread %d finished %d times", t, finished[t]);
+        threads += finished[t];
+    }
+    ck_assert_int_eq(threads, 2); /* the main threads of both processes */
+    simtest_free(&r);
+}
+END_TEST
+
 static Suite *sim_suite(void) {
     Suite *s = suite_create("sim");
     TCase *det = tcase_create("determinism");
@@ -490,6 +520,7 @@ static Suite *sim_suite(void) {
     tcase_add_test(sch, test_lock_fifo);
     tcase_add_test(sch, test_cores_shared);
     tcase_add_test(sch, test_start_methods);
+    tcase_add_test(sch, test_threads_finish_once);
     tcase_set_timeout(sch, 60);
     suite_add_tcase(s, sch);
     return s;
