@@ -2,6 +2,7 @@
  * sequence protocols) for ops.h. Ints are int64 with overflow reported as
  * OverflowError (num.h); user classes may define the dunder methods. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ast.h"
@@ -180,6 +181,41 @@ static vm_status seq_concat(vm_thread *th, value a, value b, bool inplace, value
     return VM_OK;
 }
 
+/* Is r the NotImplemented that a dunder returns to decline? */
+static bool is_not_implemented(vm *m, value r) {
+    value ni;
+    return r.tag == VT_OBJ && dict_get_cstr(m->builtins, "NotImplemented", &ni) && ni.tag == VT_OBJ &&
+           ni.u.o == r.u.o;
+}
+
+/* Calls the dunder "__<prefix><op>__" of self with other, if self has it.
+ * *done is false when it is missing or returned NotImplemented. */
+static vm_status try_dunder(vm_thread *th, value self, value other, const char *prefix, int op, value *out,
+                            bool *done) {
+    *done = false;
+    if (!v_is_obj(self, OK_INSTANCE)) return VM_OK;
+    char name[24];
+    snprintf(name, sizeof name, "__%s%s", prefix, binop_dunders[op] + 2);
+    value meth;
+    if (!ops_find_dunder(self, str_from_cstr(th->vm, name), &meth)) return VM_OK;
+    value args[2] = {self, other};
+    vm_status st = vm_call(th, meth, args, 2, out);
+    if (st != VM_OK) return st;
+    *done = !is_not_implemented(th->vm, *out);
+    return VM_OK;
+}
+
+/* User-defined operators, in Python's order: a.__iop__ (for a += b), then
+ * a.__op__(b), then b.__rop__(a) when b's type differs. */
+static vm_status user_binop(vm_thread *th, int op, value a, value b, bool inplace, value *out, bool *done) {
+    vm_status st;
+    if (inplace && ((st = try_dunder(th, a, b, "i", op, out, done)) != VM_OK || *done)) return st;
+    if ((st = try_dunder(th, a, b, "", op, out, done)) != VM_OK || *done) return st;
+    bool same_type = v_is_obj(a, OK_INSTANCE) && v_is_obj(b, OK_INSTANCE) && V_INST(a)->cls == V_INST(b)->cls;
+    if (same_type) return VM_OK;
+    return try_dunder(th, b, a, "r", op, out, done);
+}
+
 vm_status ops_binary(vm_thread *th, int op, value a, value b, bool inplace, value *out) {
     if (is_intlike(a) && is_intlike(b)) return int_binop(th, op, a.u.i, b.u.i, out);
     if (is_number(a) && is_number(b) && op <= AST_OP_POW) return float_binop(th, op, as_double(a), as_double(b), out);
@@ -215,15 +251,9 @@ vm_status ops_binary(vm_thread *th, int op, value a, value b, bool inplace, valu
         *out = v_obj(r);
         return VM_OK;
     }
-    /* user-defined operators */
-    if (v_is_obj(a, OK_INSTANCE)) {
-        value meth;
-        str_obj *name = str_from_cstr(th->vm, binop_dunders[op]);
-        if (ops_find_dunder(a, name, &meth)) {
-            value args[2] = {a, b};
-            return vm_call(th, meth, args, 2, out);
-        }
-    }
+    bool done = false;
+    vm_status st = user_binop(th, op, a, b, inplace, out, &done);
+    if (st != VM_OK || done) return st;
     return binop_type_error(th, op, a, b);
 }
 

@@ -628,19 +628,29 @@ static vm_status attr_name(vm_thread *th, value v, str_obj **out) {
     return VM_OK;
 }
 
+/* getattr with a default, and hasattr: an AttributeError raised while
+ * looking (by __getattr__, a property, a machine object's hook) means the
+ * attribute is missing, as in CPython. */
+static vm_status getattr_or_missing(vm_thread *th, value o, str_obj *name, value *out, bool *found) {
+    vm_status st = ops_getattr(th, o, name, out);
+    *found = st == VM_OK;
+    if (st == VM_ERR && vm_exc_matches(th->vm, th->exc, th->vm->cls.AttributeError)) {
+        th->exc = v_undef();
+        return VM_OK;
+    }
+    return st;
+}
+
 static vm_status bi_getattr(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "getattr", 2, 3);
     if (st != VM_OK) return st;
     str_obj *name = NULL;
     if ((st = attr_name(th, a->pos[1], &name)) != VM_OK) return st;
+    if (a->npos < 3) return ops_getattr(th, a->pos[0], name, out);
     bool found;
-    if ((st = ops_getattr_opt(th, a->pos[0], name, out, &found)) != VM_OK) return st;
-    if (found) return VM_OK;
-    if (a->npos == 3) {
-        *out = a->pos[2];
-        return VM_OK;
-    }
-    return ops_getattr(th, a->pos[0], name, out);
+    if ((st = getattr_or_missing(th, a->pos[0], name, out, &found)) != VM_OK) return st;
+    if (!found) *out = a->pos[2];
+    return VM_OK;
 }
 
 static vm_status bi_setattr(vm_thread *th, const vm_args *a, value *out) {
@@ -659,7 +669,7 @@ static vm_status bi_hasattr(vm_thread *th, const vm_args *a, value *out) {
     if ((st = attr_name(th, a->pos[1], &name)) != VM_OK) return st;
     bool found;
     value v;
-    if ((st = ops_getattr_opt(th, a->pos[0], name, &v, &found)) != VM_OK) return st;
+    if ((st = getattr_or_missing(th, a->pos[0], name, &v, &found)) != VM_OK) return st;
     *out = v_bool(found);
     return VM_OK;
 }

@@ -179,6 +179,13 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
                 *out = bind(m, o, cv);
                 return VM_OK;
             }
+            /* the class's __getattr__ is the last resort (its AttributeError
+               propagates: getattr with a default and hasattr catch it) */
+            value ga;
+            if (class_lookup(in->cls, str_from_cstr(m, "__getattr__"), &ga)) {
+                value args[2] = {o, v_obj(name)};
+                return vm_call(th, ga, args, 2, out);
+            }
             *found = false;
             return VM_OK;
         }
@@ -556,6 +563,13 @@ vm_status ops_delitem(vm_thread *th, value o, value key) {
         if (st != VM_OK) return st;
         if (!found) return key_error(th, key);
         return VM_OK;
+    }
+    if (v_is_obj(o, OK_INSTANCE)) {
+        value meth;
+        if (ops_find_dunder(o, str_from_cstr(m, "__delitem__"), &meth)) {
+            value args[2] = {o, key}, r;
+            return vm_call(th, meth, args, 2, &r);
+        }
     }
     return vm_raise(th, m->cls.TypeError, "'%s' object does not support item deletion", ops_type_name(m, o));
 }

@@ -93,7 +93,9 @@ static vm_status call_text_dunder(vm_thread *th, value method, value self, const
 }
 
 static void class_full_name(const class_obj *c, strbuf *out) {
-    if (!(c->flags & CLS_BUILTIN) && c->module_name) {
+    /* built-in types have no module (int); the machine's classes name theirs
+       (queue.Queue, threading.Thread) */
+    if (c->module_name && !str_eq_cstr(c->module_name, "builtins")) {
         sb_append(out, c->module_name->data, c->module_name->len);
         sb_putc(out, '.');
     }
