@@ -155,6 +155,18 @@ static bool special_attr(vm_thread *th, value o, str_obj *name, value *out) {
     }
 }
 
+vm_status ops_call_dunder(vm_thread *th, value meth, value self, value *args, int nargs, value *out) {
+    if (v_is_obj(meth, OK_NATIVE)) {
+        vm_args na = {self, args, nargs, NULL, NULL, 0};
+        return ((native_obj *)meth.u.o)->fn(th, &na, out);
+    }
+    value all[4];
+    if (nargs > 3) return vm_raise(th, th->vm->cls.RuntimeError, "concviz: too many dunder arguments");
+    all[0] = self;
+    for (int i = 0; i < nargs; i++) all[i + 1] = args[i];
+    return vm_call(th, meth, all, nargs + 1, out);
+}
+
 vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, bool *found) {
     vm *m = th->vm;
     *found = true;
@@ -462,10 +474,7 @@ vm_status ops_getitem(vm_thread *th, value o, value key, value *out) {
         case OK_INSTANCE: {
             value meth;
             str_obj *nm = str_from_cstr(m, "__getitem__");
-            if (ops_find_dunder(o, nm, &meth)) {
-                value args[2] = {o, key};
-                return vm_call(th, meth, args, 2, out);
-            }
+            if (ops_find_dunder(o, nm, &meth)) return ops_call_dunder(th, meth, o, &key, 1, out);
             break;
         }
         case OK_CLASS:
@@ -524,8 +533,8 @@ vm_status ops_setitem(vm_thread *th, value o, value key, value v) {
     if (v_is_obj(o, OK_INSTANCE)) {
         value meth;
         if (ops_find_dunder(o, str_from_cstr(m, "__setitem__"), &meth)) {
-            value args[3] = {o, key, v}, r;
-            return vm_call(th, meth, args, 3, &r);
+            value args[2] = {key, v}, r;
+            return ops_call_dunder(th, meth, o, args, 2, &r);
         }
     }
     return vm_raise(th, m->cls.TypeError, "'%s' object does not support item assignment", ops_type_name(m, o));
@@ -567,8 +576,8 @@ vm_status ops_delitem(vm_thread *th, value o, value key) {
     if (v_is_obj(o, OK_INSTANCE)) {
         value meth;
         if (ops_find_dunder(o, str_from_cstr(m, "__delitem__"), &meth)) {
-            value args[2] = {o, key}, r;
-            return vm_call(th, meth, args, 2, &r);
+            value r;
+            return ops_call_dunder(th, meth, o, &key, 1, &r);
         }
     }
     return vm_raise(th, m->cls.TypeError, "'%s' object does not support item deletion", ops_type_name(m, o));
@@ -770,14 +779,7 @@ vm_status ops_next(vm_thread *th, value itv, value *out, bool *done) {
             value meth;
             if (!ops_find_dunder(itv, m->names.next, &meth))
                 return vm_raise(th, m->cls.TypeError, "'%s' object is not an iterator", ops_type_name(m, itv));
-            vm_status st;
-            if (v_is_obj(meth, OK_NATIVE)) {
-                /* called directly, not nested: a native iterator may block */
-                vm_args na = {itv, NULL, 0, NULL, NULL, 0};
-                st = ((native_obj *)meth.u.o)->fn(th, &na, out);
-            } else {
-                st = vm_call(th, meth, &itv, 1, out);
-            }
+            vm_status st = ops_call_dunder(th, meth, itv, NULL, 0, out);
             if (st == VM_ERR && vm_exc_matches(m, th->exc, m->cls.StopIteration)) {
                 th->exc = v_undef();
                 *done = true;

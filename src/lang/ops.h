@@ -32,6 +32,11 @@ vm_status ops_unary(vm_thread *th, int op, value a, value *out);
 vm_status ops_hash(vm_thread *th, value v, int64_t *out);
 vm_status ops_contains(vm_thread *th, value container, value item, bool *out);
 
+/* Calls a dunder found by ops_find_dunder with self and up to 3 arguments.
+ * A machine object's native dunder is called directly, not nested, so it
+ * may block (a manager proxy's d[k], a locked Array's a[i]): the caller
+ * must pass VM_BLOCK on, and the instruction is retried. */
+vm_status ops_call_dunder(vm_thread *th, value meth, value self, value *args, int nargs, value *out);
 vm_status ops_getattr(vm_thread *th, value o, str_obj *name, value *out);
 /* Like ops_getattr, but reports a missing attribute by returning false
  * without raising. */
