@@ -163,6 +163,4 @@ int tui_replay(const char *path, const tui_options *opts) {
     return rc;
 }
 
-/* For the browser: plays a session on the terminal it already holds. */
-int tui_app_play_session(tui_session *s);
 int tui_app_play_session(tui_session *s) { return tui_app_run(s); }

@@ -97,6 +97,11 @@ void tui_draw_objects(tui_app *a);
 void tui_draw_source(tui_app *a);
 void tui_draw_output(tui_app *a);
 void tui_draw_popup(tui_app *a);
+/* A key's label for this terminal: arrows spelled out without UTF-8. */
+const char *tui_draw_key_label(const char *label, char *buf, size_t n);
+/* Plays a loaded session on the terminal already taken (the browser);
+ * returns 0 after q or 128+N after signal N. */
+int tui_app_play_session(tui_session *s);
 /* Text for the details popup of the selection. */
 void tui_details_thread(const tui_app *a, int32_t thread, strbuf *title, strbuf *out);
 void tui_details_object(const tui_app *a, int32_t object, strbuf *title, strbuf *out);

@@ -10,6 +10,7 @@
 #include "lang/xalloc.h"
 #include "scenario/builtin.h"
 #include "scenario/scenario.h"
+#include "tui/tui_app.h"
 #include "tui/tui_screen.h"
 #include "tui/tui_session.h"
 #include "tui/tui_term.h"
@@ -17,8 +18,6 @@
 #include "tui/tui_theme.h"
 
 #define A(role) tui_theme_attr(ROLE_##role)
-
-int tui_app_play_session(tui_session *s);
 
 typedef struct tui_entry {
     const char *name;

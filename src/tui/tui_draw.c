@@ -137,8 +137,6 @@ static void tui_draw_caption(tui_app *a) {
     sb_free(&b);
 }
 
-/* A key's label for this terminal (arrows spelled out without UTF-8). */
-const char *tui_draw_key_label(const char *label, char *buf, size_t n);
 const char *tui_draw_key_label(const char *label, char *buf, size_t n) {
     if (!tui_screen_ascii()) return label;
     static const struct {

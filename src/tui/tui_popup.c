@@ -11,8 +11,6 @@
 
 #define A(role) tui_theme_attr(ROLE_##role)
 
-const char *tui_draw_key_label(const char *label, char *buf, size_t n);
-
 /* A centered window; returns its interior. */
 static tui_rect tui_popup_box(int h, int w, const char *title) {
     int lines = LINES, cols = COLS;
