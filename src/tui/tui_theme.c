@@ -166,6 +166,8 @@ void tui_theme_init(tui_theme_choice choice) {
         }
         tui_attrs[r] = a;
     }
+    /* erase() fills with the background: the high-contrast theme's is black */
+    bkgdset((chtype)' ' | (tui_attrs[ROLE_NORMAL] & A_COLOR));
 }
 
 attr_t tui_theme_attr(tui_role role) { return role >= 0 && role < ROLE_COUNT ? tui_attrs[role] : 0; }
