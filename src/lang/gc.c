@@ -171,6 +171,8 @@ static void gc_mark_roots(vm *m) {
         gc_mark_value(th->tail_kwargs);
         gc_mark_value(th->result);
         gc_mark_value(th->wait.arg);
+        gc_mark_value(th->resume_iter);
+        gc_push((obj *)th->resume_items);
     }
 }
 

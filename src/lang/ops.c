@@ -920,11 +920,24 @@ vm_status ops_to_list(vm_thread *th, value iterable, list_obj **out) {
     value it;
     vm_status st = ops_iter(th, iterable, &it);
     if (st != VM_OK) return st;
-    list_obj *l = list_new(m, 4);
+    list_obj *l;
+    if (th->resume_items && it.tag == VT_OBJ && th->resume_iter.tag == VT_OBJ && th->resume_iter.u.o == it.u.o) {
+        /* the retry of an instruction that blocked below: go on where it
+           stopped, since the items taken then are gone from the iterator */
+        l = th->resume_items;
+    } else {
+        l = list_new(m, 4);
+    }
+    th->resume_items = NULL;
+    th->resume_iter = v_undef();
     for (;;) {
         value item;
         bool done;
         st = ops_next(th, it, &item, &done);
+        if (st == VM_BLOCK && th->wait.rewind && !th->nested) {
+            th->resume_iter = it;
+            th->resume_items = l;
+        }
         if (st != VM_OK) return st;
         if (done) break;
         list_append(l, item);

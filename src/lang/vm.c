@@ -271,6 +271,7 @@ static call_outcome call_class(vm_thread *th, class_obj *cls, uint32_t base, con
     if (class_lookup(cls, m->names.new_, &newf) && v_is_obj(newf, OK_NATIVE)) {
         vm_args a = {v_obj(cls), (value *)pos, npos, kwnames, (value *)kwvals, nkw};
         vm_status st = ((native_obj *)newf.u.o)->fn(th, &a, &inst);
+        if (st == VM_BLOCK) return CALL_BLOCK; /* list(pool.imap(...)) waits for an item */
         if (st != VM_OK) return CALL_ERR;
         if (!v_is_obj(inst, OK_INSTANCE) || !class_is_subclass(V_INST(inst)->cls, cls)) {
             *result = inst;

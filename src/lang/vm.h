@@ -93,6 +93,10 @@ struct vm_thread {
     value tail_kwargs;       /* a dict, or VT_UNDEF */
     value result;            /* the module frame's result / thread result */
     vm_wait wait;            /* set by a native returning VM_BLOCK */
+    /* ops_to_list blocked in its iterator's __next__ (list(pool.imap(...))):
+       the items it had, kept for the retried instruction (see ops_to_list) */
+    value resume_iter;
+    struct list_obj *resume_items;
     void *owner;             /* the engine's thread record */
     struct vm_thread *next;  /* all threads of this vm (for the collector) */
     bool pending_raise;      /* resume by raising th->exc */
