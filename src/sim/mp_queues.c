@@ -108,18 +108,24 @@ static class_obj *queue_exc(vm_thread *th, const char *name) {
     return m->cls.Exception;
 }
 
-/* The feeder thread of the putting process: it exists (as in CPython) and is
- * shown, but the hand-over itself is a timed event. */
+/* This process's live feeder thread of q, or NULL. */
+static sim_thread *find_feeder(sim_proc *p, const mpq *q) {
+    for (int i = 0; i < p->nthreads; i++)
+        if (p->threads[i]->feeder_of == q->obj && p->threads[i]->state != TS_FINISHED) return p->threads[i];
+    return NULL;
+}
+
+/* The feeder thread of the putting process, one per queue and process,
+ * started on the first put: it exists (as in CPython, and
+ * threading.enumerate() lists it) but the hand-over itself is a timed
+ * event. */
 static void ensure_feeder(sim_thread *me, mpq *q) {
     if (q->kind == MPQ_SIMPLE) return;
     sim_proc *p = me->proc;
-    for (int i = 0; i < p->nthreads; i++)
-        if (p->threads[i]->internal && strcmp(p->threads[i]->name, "QueueFeederThread") == 0 &&
-            p->threads[i]->state != TS_FINISHED)
-            return;
+    if (find_feeder(p, q)) return;
     sim_thread *f = sim_thread_new(p, "QueueFeederThread", false);
     f->daemon = true;
-    f->internal = true;
+    f->feeder_of = q->obj;
     f->started = true;
     f->wait_what = "waiting for items to send";
     sim_thread_set_state(f, TS_BLOCKED, q->obj, f->wait_what);
@@ -274,11 +280,18 @@ static vm_status q_full(vm_thread *th, const vm_args *a, value *out) {
     return VM_OK;
 }
 
+/* After close(), the feeder ends once it has written everything put. */
+static void stop_feeder(sim_proc *p, mpq *q) {
+    sim_thread *f = find_feeder(p, q);
+    if (f && q->in_flight == 0) sim_thread_set_state(f, TS_FINISHED, -1, NULL);
+}
+
 static vm_status q_close(vm_thread *th, const vm_args *a, value *out) {
     mpq *q = payload(th, a->self);
     if (!q) return VM_ERR;
     if (vm_sync_point(th)) return VM_BLOCK;
     q->closed = true;
+    stop_feeder(sim_current(th)->proc, q);
     *out = v_none();
     return VM_OK;
 }
@@ -287,6 +300,7 @@ static vm_status q_join_thread(vm_thread *th, const vm_args *a, value *out) {
     mpq *q = payload(th, a->self);
     if (!q) return VM_ERR;
     if (!q->closed) return raise_closed(th, a->self, "not closed");
+    stop_feeder(sim_current(th)->proc, q);
     *out = v_none();
     return VM_OK;
 }

@@ -53,6 +53,7 @@ struct sim_thread {
     bool is_main;
     bool started;
     bool internal;            /* a helper thread of the machine (not user code) */
+    int feeder_of;            /* a QueueFeederThread: its queue's object id (else 0) */
     trace_state state;
     int core;                 /* while RUNNING */
     /* blocking */
