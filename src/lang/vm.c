@@ -1448,6 +1448,21 @@ vm_status vm_run(vm_thread *th, int64_t budget) {
     return st == VM_ERR ? VM_DONE : st;
 }
 
+const char *vm_pending_store_name(const vm_thread *th) {
+    if (th->nframes == 0) return NULL;
+    const vm_frame *f = &th->frames[th->nframes - 1];
+    const code_obj *co = f->co;
+    if (!co || f->ip >= co->ncode) return NULL;
+    uint32_t w = co->code[f->ip], arg = INSTR_ARG(w);
+    switch ((opcode)INSTR_OP(w)) {
+    case OP_STORE_NAME: case OP_STORE_GLOBAL: case OP_STORE_ATTR:
+        return arg < co->nnames ? co->names[arg]->data : NULL;
+    case OP_STORE_FAST: return arg < co->nlocals ? co->varnames[arg]->data : NULL;
+    case OP_STORE_DEREF: return arg < co->ncells + co->nfree ? co->cellnames[arg]->data : NULL;
+    default: return NULL;
+    }
+}
+
 bool vm_sync_point(vm_thread *th) {
     vm *m = th->vm;
     if (th->nested || !m->must_sync || !m->must_sync(th)) return false;

@@ -191,6 +191,10 @@ vm_status vm_run(vm_thread *th, int64_t budget);
 void vm_thread_resume(vm_thread *th, value result, bool err);
 /* For natives: true if the caller must yield first (sets up the rewind). */
 bool vm_sync_point(vm_thread *th);
+/* The variable the value being made now will be stored in, when the next
+ * instruction of the thread's top frame is a store (lock_a = Lock() gives
+ * "lock_a", self.lock = Lock() gives "lock"), else NULL. For labels. */
+const char *vm_pending_store_name(const vm_thread *th);
 
 /* ---- calling Python from C (runs to completion; blocking is an error) ---- */
 vm_status vm_call(vm_thread *th, value callable, value *args, int nargs, value *out);

@@ -140,9 +140,13 @@ void sim_emit(sim *s, trace_kind kind, int pid, int tid, int objid, int a, int b
 
 int sim_new_object(sim *s, sim_thread *st, trace_obj_type type, int value0, const char *label) {
     int id = ++s->next_obj;
-    char buf[64];
+    char buf[96];
     if (!label) {
-        snprintf(buf, sizeof buf, "%s#%d", trace_obj_type_name(type), id);
+        /* named after the variable it is being assigned to, when there is
+           one: the view and the timeline then say lock_a, not lock#3 */
+        const char *var = st ? vm_pending_store_name(st->vt) : NULL;
+        if (var) snprintf(buf, sizeof buf, "%.80s", var);
+        else snprintf(buf, sizeof buf, "%s#%d", trace_obj_type_name(type), id);
         label = buf;
     }
     sim_emit(s, TRACE_OBJ_NEW, st ? st->proc->pid : -1, st ? st->tid : -1, id, (int)type, value0, label, strlen(label));

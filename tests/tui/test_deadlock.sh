@@ -12,9 +12,9 @@ expect_screen "Every live thread is blocked and nothing can wake one."
 screen | grep -q "cycle: Thread-1 (one) -> Thread-2 (two)" || fail "no cycle in the report"
 T send-keys -t t Escape
 wait_gone "Every live thread is blocked"
-expect_screen "lock#1 ● held by Thread-1  waiting: Thread-2"
-expect_screen "lock#2 ● held by Thread-2  waiting: Thread-1"
-screen | grep -q "Thread-1 (one) *◼ blocked *lock#2" || fail "Thread-1 is not shown waiting for lock#2"
+expect_screen "a      ● held by Thread-1  waiting: Thread-2"
+expect_screen "b      ● held by Thread-2  waiting: Thread-1"
+screen | grep -q "Thread-1 (one) *◼ blocked *b " || fail "Thread-1 is not shown waiting for b"
 # one step back: no deadlock yet
 T send-keys -t t Left
 wait_gone "⚠ deadlock"

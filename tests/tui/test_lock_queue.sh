@@ -13,15 +13,15 @@ wait_for "event 0/"
 # at 0.2 s: Thread-2 holds the lock, Thread-3 waits, the queue holds A, B
 goto_time 0.2
 wait_for "t 0.200000 s"
-expect_screen "lock#1  ● held by Thread-2  waiting: Thread-3"
-expect_screen "queue#2 [ 'A' | 'B' ]"
-screen | grep -q "Thread-3 (worker) *◼ blocked *lock#1  lock.acquire()" || fail "Thread-3 is not shown blocked on lock#1"
+expect_screen "lock   ● held by Thread-2  waiting: Thread-3"
+expect_screen "jobs   [ 'A' | 'B' ]"
+screen | grep -q "Thread-3 (worker) *◼ blocked *lock  lock.acquire()" || fail "Thread-3 is not shown blocked on lock"
 screen | grep -q "Thread-2 (worker) *◌ sleeping" || fail "Thread-2 is not shown sleeping"
 expect_screen "Main releases the lock: the workers get it in the order they asked."
 
 # step back one event at a time until B's put is undone
 n=0
-while ! screen | grep -qF "queue#2 [ 'A' ]"; do
+while ! screen | grep -qF "jobs   [ 'A' ]"; do
     T send-keys -t t Left
     n=$((n + 1))
     [ $n -gt 60 ] && { fail "stepping back never undid the put of 'B'"; break; }
@@ -31,14 +31,14 @@ expect_screen "held by Thread-2"
 # one more step back at a time until Thread-2's acquire is undone: the lock
 # was free for a moment (Thread-2 woken, not yet the owner)
 n=0
-while ! screen | grep -qF "lock#1  ○ free"; do
+while ! screen | grep -qF "lock   ○ free"; do
     T send-keys -t t p
     n=$((n + 1))
     [ $n -gt 60 ] && { fail "stepping back never freed the lock"; break; }
     sleep 0.05
 done
 expect_screen "waiting: Thread-3"
-expect_screen "queue#2 [ 'A' ]"
+expect_screen "jobs   [ 'A' ]"
 # and forward again
 T send-keys -t t n
 wait_for "held by Thread-2"
@@ -48,16 +48,16 @@ T send-keys -t t Down Down Down
 sleep 0.1
 T send-keys -t t Enter
 wait_for "Thread Thread-3 (worker)"
-expect_screen "waits for   lock#1 (Lock), held by Thread-2 (worker)"
+expect_screen "waits for   lock (Lock), held by Thread-2 (worker)"
 T send-keys -t t Escape
 wait_gone "Thread Thread-3 (worker)"
 # the lock's history
 T send-keys -t t Tab
 sleep 0.1
 T send-keys -t t Enter
-wait_for "Lock lock#1"
+wait_for "Lock lock"
 expect_screen "History up to now"
-expect_screen "Thread-1 (worker) acquire lock#1: ok"
+expect_screen "Thread-1 (worker) acquire lock: ok"
 T send-keys -t t Escape
 wait_gone "History up to now"
 
@@ -74,9 +74,9 @@ wait_for "t 0.000000 s"
 click t 15 60
 sleep 0.1
 T send-keys -t t Enter
-wait_for "Queue queue#2"
+wait_for "Queue jobs"
 T send-keys -t t Escape
-wait_gone "Queue queue#2"
+wait_gone "Queue jobs"
 goto_time 0.2
 wait_for "held by Thread-2"
 
@@ -86,7 +86,7 @@ wait_for "Tab: Output"
 wait_gone "Timeline"
 expect_screen "held by Thread-2  waiting: T3"
 expect_screen "Processes and threads"
-expect_screen "queue#2"
+expect_screen "jobs"
 expect_screen "Thread-3 (worker)"
 T resize-window -t t -x 79 -y 24
 wait_for "Enlarge the terminal to at least 80×24"

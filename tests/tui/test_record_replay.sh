@@ -38,7 +38,7 @@ if ! cmp -s "$TMP/live.txt" "$TMP/replay.txt"; then
     fail "the replay shows another screen"
     diff "$TMP/live.txt" "$TMP/replay.txt"
 fi
-expect_screen "queue#2 [ 'A' | 'B' ]" r
+expect_screen "jobs   [ 'A' | 'B' ]" r
 expect_screen "Main releases the lock" r
 quit_and_check r
 quit_and_check t

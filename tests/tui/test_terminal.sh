@@ -100,7 +100,7 @@ if LC_ALL=C grep -q "$(printf '[\200-\377]')" "$TMP/ascii.txt"; then
     PANE=a fail "non-ASCII bytes on an ASCII screen"
 fi
 grep -q '^+- Processes and threads -' "$TMP/ascii.txt" || PANE=a fail "no ASCII frame"
-grep -q "lock#1  \* held by Thread-2" "$TMP/ascii.txt" || PANE=a fail "no ASCII lock"
+grep -q "lock   \* held by Thread-2" "$TMP/ascii.txt" || PANE=a fail "no ASCII lock"
 grep -q "Thread-3 (worker) *# blocked" "$TMP/ascii.txt" || PANE=a fail "no ASCII state glyph"
 awk 'length($0) != 120 { bad = 1 } END { exit bad }' "$TMP/ascii.txt" || PANE=a fail "ASCII rows are not 120 wide"
 quit_and_check a
