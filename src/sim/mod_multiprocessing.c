@@ -508,6 +508,15 @@ static vm_status mp_get_context(vm_thread *th, const vm_args *a, value *out) {
                 dict_set_str(V_INST(ctx)->dict, V_STR(md->entries[i].key), md->entries[i].val);
     }
     dict_set_cstr(m, V_INST(ctx)->dict, "Process", v_obj(mp_class(m, procs[method])));
+    /* ctx.Pool(...) makes its workers with this context's method: the
+       factory gets the context as its bound data (a->self) */
+    value pool_fn;
+    if (dict_get_cstr(V_INST(ctx)->dict, "Pool", &pool_fn) && v_is_obj(pool_fn, OK_NATIVE)) {
+        native_obj *src = (native_obj *)pool_fn.u.o;
+        native_obj *bound = native_new(m, src->name, src->fn, false);
+        bound->data = ctx;
+        dict_set_cstr(m, V_INST(ctx)->dict, "Pool", v_obj(bound));
+    }
     dict_set_cstr(m, V_INST(ctx)->dict, "_name", v_obj(str_from_cstr(m, method_names[method])));
     *out = ctx;
     return VM_OK;

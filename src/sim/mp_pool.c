@@ -371,7 +371,29 @@ static class_obj *handle_class(vm *m) {
     return c;
 }
 
-/* Starts one worker: a fork of the parent that runs _pool_worker. */
+/* The worker's main thread runs _pool_worker(handle, initializer,
+ * initargs); the initializer pair is unpickled here, in the worker. */
+static bool worker_run(sim_thread *cm, void *data) {
+    pool_worker *pw = data;
+    mp_pool *pool = pw->pool;
+    vm *cvm = cm->proc->vm;
+    value handle = simmod_instance(cm->vt, handle_class(cvm), &handle_type, pw);
+    value init = v_none(), initargs = tuple_pack(cvm, 0, NULL), unp;
+    if (pool->init_held.tag == VT_OBJ && sim_unpickle(pool->s, cm->vt, pool->init_held, &unp) &&
+        v_is_obj(unp, OK_TUPLE)) {
+        init = V_TUPLE(unp)->items[0];
+        initargs = V_TUPLE(unp)->items[1];
+    }
+    cm->vt->exc = v_undef();
+    value args[3] = {handle, init, initargs};
+    vm_thread_start_call(cm->vt, sim_prelude_function(cm->proc, "_pool_worker"), tuple_pack(cvm, 3, args));
+    return true;
+}
+
+/* Starts one worker: under fork a copy of the parent that runs
+ * _pool_worker; under spawn and forkserver a fresh interpreter that first
+ * imports the main module as __mp_main__ (module code runs again, later
+ * changes to globals are not seen), then runs it. */
 static void start_worker(mp_pool *pool, vm_thread *from) {
     sim *s = pool->s;
     sim_proc *parent = pool->home;
@@ -386,10 +408,12 @@ static void start_worker(mp_pool *pool, vm_thread *from) {
     sim_thread *cm = sim_thread_new(child, "MainThread", true);
     child->main = cm;
     cm->started = true;
-    sim_copy_ctx c;
-    sim_copy_init(&c, from, cm->vt, false);
-    sim_copy_fork_world(&c);
-    sim_copy_fini(&c);
+    if (pool->method == SIM_FORK) {
+        sim_copy_ctx c;
+        sim_copy_init(&c, from, cm->vt, false);
+        sim_copy_fork_world(&c);
+        sim_copy_fini(&c);
+    }
     pool_worker *pw = xcalloc(1, sizeof *pw);
     pw->pool = pool;
     pw->proc = child;
@@ -401,16 +425,14 @@ static void start_worker(mp_pool *pool, vm_thread *from) {
     pool->workers[pool->nworkers++] = pw;
     child->on_exit = worker_gone;
     child->on_exit_data = pw;
-    vm *cvm = child->vm;
-    value handle = simmod_instance(cm->vt, handle_class(cvm), &handle_type, pw);
-    value init = v_none(), initargs = tuple_pack(cvm, 0, NULL), unp;
-    if (pool->init_held.tag == VT_OBJ && sim_unpickle(s, cm->vt, pool->init_held, &unp) && v_is_obj(unp, OK_TUPLE)) {
-        init = V_TUPLE(unp)->items[0];
-        initargs = V_TUPLE(unp)->items[1];
+    if (pool->method == SIM_FORK) {
+        worker_run(cm, pw);
+    } else {
+        child->spawn_pending = true;
+        child->after_import = worker_run;
+        child->after_import_data = pw;
+        vm_thread_start_module(cm->vt, "__mp_main__");
     }
-    cm->vt->exc = v_undef();
-    value args[3] = {handle, init, initargs};
-    vm_thread_start_call(cm->vt, sim_prelude_function(child, "_pool_worker"), tuple_pack(cvm, 3, args));
     int64_t cost = pool->method == SIM_SPAWN ? 55000000 : pool->method == SIM_FORKSERVER ? 6000000
                                                         : parent->forks_done++ ? 1500000 : 4500000;
     sim_schedule(s, sim_proc_fork_done_at(parent, cost), sim_proc_ready, NULL, child, 0, 0);
@@ -960,6 +982,7 @@ static vm_status mp_Pool(vm_thread *th, const vm_args *a, value *out) {
     pool->maxtasks = (int)maxtasks;
     pool->method = s->start_method_set ? s->start_method : (int)s->cfg.start_method;
     value ctx = args_get(a, 4, "context"), cname;
+    if (ctx.tag == VT_UNDEF || ctx.tag == VT_NONE) ctx = a->self; /* ctx.Pool(): the context itself */
     if (v_is_obj(ctx, OK_INSTANCE) && dict_get_cstr(V_INST(ctx)->dict, "_name", &cname) && v_is_obj(cname, OK_STR))
         pool->method = str_eq_cstr(V_STR(cname), "spawn") ? SIM_SPAWN : str_eq_cstr(V_STR(cname), "forkserver") ? SIM_FORKSERVER : SIM_FORK;
     pool->init_held = v_undef();

@@ -106,6 +106,10 @@ struct sim_proc {
     int forks_done;           /* the first fork of an interpreter costs more */
     bool internal;            /* a process of the machine (pool worker, manager) */
     bool spawn_pending;       /* spawn: importing __mp_main__ before run() */
+    /* spawn: what runs once the import is done, instead of unpickling the
+       Process object (a pool worker's loop); true if it started */
+    bool (*after_import)(sim_thread *main, void *data);
+    void *after_import_data;
     value spawn_source;       /* the Process object to unpickle (in spawn_source_proc) */
     sim_proc *spawn_source_proc;
     dict_obj *prelude_globals; /* the machine's Python helpers in this process */

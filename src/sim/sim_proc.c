@@ -183,7 +183,14 @@ void sim_proc_main_done(sim_thread *mt) {
     value exc = mt->exc;
     int status = 0;
     if (p->spawn_pending && exc.tag == VT_UNDEF) {
-        if (spawn_continue(mt)) return; /* the thread goes on running */
+        bool started;
+        if (p->after_import) {
+            p->spawn_pending = false;
+            started = p->after_import(mt, p->after_import_data);
+        } else {
+            started = spawn_continue(mt);
+        }
+        if (started) return; /* the thread goes on running */
         exc = v_undef();
         mt->saved_count = 1;
         mt->shutdown_phase = 1;
