@@ -44,9 +44,11 @@ int tui_term_signal(void) { return (int)tui_pending_signal; }
 static bool tui_term_in_dir(const char *dir, const char *name) {
     if (!dir || !*dir) return false;
     char path[4096];
-    snprintf(path, sizeof path, "%s/%c/%s", dir, name[0], name);
+    int n = snprintf(path, sizeof path, "%s/%c/%s", dir, name[0], name);
+    if (n < 0 || (size_t)n >= sizeof path) return false; /* too long to be a real entry */
     if (access(path, R_OK) == 0) return true;
-    snprintf(path, sizeof path, "%s/%02x/%s", dir, (unsigned char)name[0], name);
+    n = snprintf(path, sizeof path, "%s/%02x/%s", dir, (unsigned char)name[0], name);
+    if (n < 0 || (size_t)n >= sizeof path) return false;
     return access(path, R_OK) == 0;
 }
 
