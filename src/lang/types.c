@@ -151,6 +151,21 @@ vm_status types_dict_fill(vm_thread *th, dict_obj *d, value src) {
             if ((st = ops_dict_set(th, d, k, v)) != VM_OK) return st;
         return VM_OK;
     }
+    value keys_fn;
+    if (v_is_obj(src, OK_INSTANCE) && ops_find_dunder(src, str_from_cstr(m, "keys"), &keys_fn)) {
+        /* a mapping (a manager's dict proxy, a class with keys()): its keys,
+           then src[key] for each, as CPython's dict() does */
+        value keys;
+        list_obj *kl;
+        if ((st = ops_call_dunder(th, keys_fn, src, NULL, 0, &keys)) != VM_OK) return st;
+        if ((st = ops_to_list(th, keys, &kl)) != VM_OK) return st;
+        for (size_t i = 0; i < kl->len; i++) {
+            value v;
+            if ((st = ops_getitem(th, src, kl->items[i], &v)) != VM_OK) return st;
+            if ((st = ops_dict_set(th, d, kl->items[i], v)) != VM_OK) return st;
+        }
+        return VM_OK;
+    }
     list_obj *items;
     if ((st = ops_to_list(th, src, &items)) != VM_OK) return st;
     for (size_t i = 0; i < items->len; i++) {

@@ -445,6 +445,15 @@ static vm_status mp_get_start_method(vm_thread *th, const vm_args *a, value *out
     return VM_OK;
 }
 
+int mp_context_method(value ctx) {
+    value name;
+    if (!v_is_obj(ctx, OK_INSTANCE) || !dict_get_cstr(V_INST(ctx)->dict, "_name", &name) || !v_is_obj(name, OK_STR))
+        return -1;
+    for (int i = 0; i < 3; i++)
+        if (str_eq_cstr(V_STR(name), method_names[i])) return i;
+    return -1;
+}
+
 static int parse_method(vm_thread *th, value v) {
     for (int i = 0; i < 3; i++)
         if (v_is_obj(v, OK_STR) && str_eq_cstr(V_STR(v), method_names[i])) return i;
@@ -508,14 +517,17 @@ static vm_status mp_get_context(vm_thread *th, const vm_args *a, value *out) {
                 dict_set_str(V_INST(ctx)->dict, V_STR(md->entries[i].key), md->entries[i].val);
     }
     dict_set_cstr(m, V_INST(ctx)->dict, "Process", v_obj(mp_class(m, procs[method])));
-    /* ctx.Pool(...) makes its workers with this context's method: the
-       factory gets the context as its bound data (a->self) */
-    value pool_fn;
-    if (dict_get_cstr(V_INST(ctx)->dict, "Pool", &pool_fn) && v_is_obj(pool_fn, OK_NATIVE)) {
-        native_obj *src = (native_obj *)pool_fn.u.o;
+    /* ctx.Pool(...) and ctx.Manager() start their processes with this
+       context's method: the factory gets the context as its bound data
+       (a->self, see mp_context_method) */
+    static const char *const factories[] = {"Pool", "Manager"};
+    for (int i = 0; i < 2; i++) {
+        value fn;
+        if (!dict_get_cstr(V_INST(ctx)->dict, factories[i], &fn) || !v_is_obj(fn, OK_NATIVE)) continue;
+        native_obj *src = (native_obj *)fn.u.o;
         native_obj *bound = native_new(m, src->name, src->fn, false);
         bound->data = ctx;
-        dict_set_cstr(m, V_INST(ctx)->dict, "Pool", v_obj(bound));
+        dict_set_cstr(m, V_INST(ctx)->dict, factories[i], v_obj(bound));
     }
     dict_set_cstr(m, V_INST(ctx)->dict, "_name", v_obj(str_from_cstr(m, method_names[method])));
     *out = ctx;

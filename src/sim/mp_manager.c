@@ -1325,10 +1325,13 @@ static vm_status mp_manager_new(vm_thread *th, const vm_args *a, value *out) {
     if (vm_sync_point(th)) return VM_BLOCK;
     sim_thread *me = sim_current(th);
     sim *s = me->s;
-    /* like get_context(): the start method is fixed from now on */
-    int method = s->start_method_set ? s->start_method : (int)s->cfg.start_method;
-    s->start_method_set = true;
-    s->start_method = method;
+    int method = mp_context_method(a->self); /* ctx.Manager() */
+    if (method < 0) {
+        /* like get_context(): the start method is fixed from now on */
+        method = s->start_method_set ? s->start_method : (int)s->cfg.start_method;
+        s->start_method_set = true;
+        s->start_method = method;
+    }
     static const char *const procs[] = {"ForkProcess", "SpawnProcess", "ForkServerProcess"};
 
     mgr_rec *mgr = xcalloc(1, sizeof *mgr);

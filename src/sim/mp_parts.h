@@ -15,6 +15,10 @@ void mp_register_manager(vm *m, dict_obj *d); /* mp_manager.c: Manager and its p
 /* A class of the multiprocessing module defined with mp_define, looked up
  * by name in process m (classes are also stored as "_class_<Name>"). */
 class_obj *mp_class(vm *m, const char *name);
+/* The start method (sim_start_method) of a context object made by
+ * get_context(), or -1 when ctx is not one. ctx.Pool() and ctx.Manager()
+ * receive their context as a->self. */
+int mp_context_method(value ctx);
 class_obj *mp_define(vm *m, dict_obj *d, const char *name, class_obj *base, const native_def *methods,
                      const simmod_prop *props);
 

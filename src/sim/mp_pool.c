@@ -981,10 +981,9 @@ static vm_status mp_Pool(vm_thread *th, const vm_args *a, value *out) {
     pool->size = (int)size;
     pool->maxtasks = (int)maxtasks;
     pool->method = s->start_method_set ? s->start_method : (int)s->cfg.start_method;
-    value ctx = args_get(a, 4, "context"), cname;
+    value ctx = args_get(a, 4, "context");
     if (ctx.tag == VT_UNDEF || ctx.tag == VT_NONE) ctx = a->self; /* ctx.Pool(): the context itself */
-    if (v_is_obj(ctx, OK_INSTANCE) && dict_get_cstr(V_INST(ctx)->dict, "_name", &cname) && v_is_obj(cname, OK_STR))
-        pool->method = str_eq_cstr(V_STR(cname), "spawn") ? SIM_SPAWN : str_eq_cstr(V_STR(cname), "forkserver") ? SIM_FORKSERVER : SIM_FORK;
+    if (mp_context_method(ctx) >= 0) pool->method = mp_context_method(ctx);
     pool->init_held = v_undef();
     value init = args_get(a, 1, "initializer"), initargs = args_get(a, 2, "initargs");
     if (init.tag != VT_UNDEF && init.tag != VT_NONE) {
