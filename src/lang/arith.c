@@ -364,7 +364,7 @@ user:
             value args[2] = {self, other}, r;
             vm_status st = vm_call(th, meth, args, 2, &r);
             if (st != VM_OK) return st;
-            if (r.tag == VT_OBJ && r.u.o->kind == OK_CLASS) continue; /* NotImplemented stand-in */
+            if (is_not_implemented(th->vm, r)) continue;
             return ops_truthy(th, r, out);
         }
     }

@@ -1454,6 +1454,13 @@ const char *vm_pending_store_name(const vm_thread *th) {
     const code_obj *co = f->co;
     if (!co || f->ip >= co->ncode) return NULL;
     uint32_t w = co->code[f->ip], arg = INSTR_ARG(w);
+    /* obj.attr = value compiles to: value, load obj, STORE_ATTR attr */
+    opcode op = (opcode)INSTR_OP(w);
+    if ((op == OP_LOAD_FAST || op == OP_LOAD_NAME || op == OP_LOAD_GLOBAL || op == OP_LOAD_DEREF) &&
+        f->ip + 1 < co->ncode && (opcode)INSTR_OP(co->code[f->ip + 1]) == OP_STORE_ATTR) {
+        w = co->code[f->ip + 1];
+        arg = INSTR_ARG(w);
+    }
     switch ((opcode)INSTR_OP(w)) {
     case OP_STORE_NAME: case OP_STORE_GLOBAL: case OP_STORE_ATTR:
         return arg < co->nnames ? co->names[arg]->data : NULL;

@@ -325,6 +325,18 @@ static vm_status handle_next_task(vm_thread *th, const vm_args *a, value *out) {
 
 static void result_arrives(sim *s, sim_event *e);
 
+/* Sends a pickled (success, value) for a job's chunk to the parent: it
+ * arrives at time `at`; worker_pid 0 when no worker ran it. */
+static void send_result(mp_pool *pool, int64_t job, int idx, value held, int worker_pid, int64_t at) {
+    pool_result *r = xcalloc(1, sizeof *r);
+    r->job = job;
+    r->idx = idx;
+    r->held = tuple_pack(sim_holding_thread(pool->s)->vm, 1, &held);
+    r->worker_pid = worker_pid;
+    pool->in_transit++;
+    sim_schedule(pool->s, at, result_arrives, NULL, NULL, (uint64_t)(uintptr_t)r, (int64_t)(intptr_t)pool);
+}
+
 static vm_status handle_task_done(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "_task_done", 4, 4);
     if (st != VM_OK) return st;
@@ -347,14 +359,7 @@ static vm_status handle_task_done(vm_thread *th, const vm_args *a, value *out) {
     char label[64];
     snprintf(label, sizeof label, "job %lld", (long long)a->pos[0].u.i);
     trace_task(me, pool, TP_FINISHED, me->proc->pid, label);
-    pool_result *r = xcalloc(1, sizeof *r);
-    r->job = a->pos[0].u.i;
-    r->idx = (int)a->pos[1].u.i;
-    r->held = tuple_pack(sim_holding_thread(pool->s)->vm, 1, &held);
-    r->worker_pid = me->proc->pid;
-    pool->in_transit++;
-    sim_schedule(pool->s, vm_now(th) + sim_pickle_cost_ns(size), result_arrives, NULL, NULL, (uint64_t)(uintptr_t)r,
-                 (int64_t)(intptr_t)pool);
+    send_result(pool, a->pos[0].u.i, (int)a->pos[1].u.i, held, me->proc->pid, vm_now(th) + sim_pickle_cost_ns(size));
     *out = v_none();
     return VM_OK;
 }
@@ -507,14 +512,7 @@ static vm_status submit(vm_thread *th, mp_pool *pool, int64_t job, int idx, int 
         th->exc = v_undef();
         value pair[2] = {v_bool(false), err};
         if (!sim_pickle(pool->s, th, tuple_pack(th->vm, 2, pair), &held, &size)) return VM_ERR;
-        pool_result *r = xcalloc(1, sizeof *r);
-        r->job = job;
-        r->idx = idx;
-        r->held = tuple_pack(sim_holding_thread(pool->s)->vm, 1, &held);
-        r->worker_pid = 0; /* no worker saw it */
-        pool->in_transit++;
-        sim_schedule(pool->s, vm_now(th) + 20000, result_arrives, NULL, NULL, (uint64_t)(uintptr_t)r,
-                     (int64_t)(intptr_t)pool);
+        send_result(pool, job, idx, held, 0, vm_now(th) + 20000);
         return VM_OK;
     }
     pool_task *t = xcalloc(1, sizeof *t);
@@ -983,7 +981,8 @@ static vm_status mp_Pool(vm_thread *th, const vm_args *a, value *out) {
     pool->method = s->start_method_set ? s->start_method : (int)s->cfg.start_method;
     value ctx = args_get(a, 4, "context");
     if (ctx.tag == VT_UNDEF || ctx.tag == VT_NONE) ctx = a->self; /* ctx.Pool(): the context itself */
-    if (mp_context_method(ctx) >= 0) pool->method = mp_context_method(ctx);
+    int ctx_method = mp_context_method(ctx);
+    if (ctx_method >= 0) pool->method = ctx_method;
     pool->init_held = v_undef();
     value init = args_get(a, 1, "initializer"), initargs = args_get(a, 2, "initargs");
     if (init.tag != VT_UNDEF && init.tag != VT_NONE) {

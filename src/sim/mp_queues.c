@@ -315,22 +315,13 @@ static vm_status q_cancel_join_thread(vm_thread *th, const vm_args *a, value *ou
 static vm_status q_task_done(vm_thread *th, const vm_args *a, value *out) {
     mpq *q = payload(th, a->self);
     if (!q) return VM_ERR;
-    if (vm_sync_point(th)) return VM_BLOCK;
-    if (q->unfinished <= 0) return vm_raise(th, th->vm->cls.ValueError, "task_done() called too many times");
-    if (--q->unfinished == 0)
-        while (q->joiners.n > 0) sim_thread_wake(sim_tlist_pop(&q->joiners), v_none(), false);
-    *out = v_none();
-    return VM_OK;
+    return simmod_task_done(th, &q->unfinished, &q->joiners, out);
 }
 
 static vm_status q_join(vm_thread *th, const vm_args *a, value *out) {
     mpq *q = payload(th, a->self);
     if (!q) return VM_ERR;
-    if (vm_sync_point(th)) return VM_BLOCK;
-    *out = v_none();
-    if (q->unfinished == 0) return VM_OK;
-    sim_tlist_push(&q->joiners, sim_current(th));
-    return simmod_block(th, TS_BLOCKED, q->obj, "JoinableQueue.join()", -1, NULL, q, false);
+    return simmod_join_tasks(th, q->unfinished, &q->joiners, q->obj, "JoinableQueue.join()", q, out);
 }
 
 static const native_def queue_methods[] = {

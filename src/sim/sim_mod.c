@@ -113,6 +113,24 @@ vm_status simmod_block(vm_thread *th, trace_state state, int objid, const char *
     return VM_BLOCK;
 }
 
+vm_status simmod_task_done(vm_thread *th, int64_t *unfinished, sim_tlist *joiners, value *out) {
+    if (vm_sync_point(th)) return VM_BLOCK;
+    if (*unfinished <= 0) return vm_raise(th, th->vm->cls.ValueError, "task_done() called too many times");
+    if (--*unfinished == 0)
+        while (joiners->n > 0) sim_thread_wake(sim_tlist_pop(joiners), v_none(), false);
+    *out = v_none();
+    return VM_OK;
+}
+
+vm_status simmod_join_tasks(vm_thread *th, int64_t unfinished, sim_tlist *joiners, int objid, const char *what,
+                            void *data, value *out) {
+    if (vm_sync_point(th)) return VM_BLOCK;
+    *out = v_none();
+    if (unfinished == 0) return VM_OK;
+    sim_tlist_push(joiners, sim_current(th));
+    return simmod_block(th, TS_BLOCKED, objid, what, -1, NULL, data, false);
+}
+
 const char *simmod_label(sim_proc *p, value o, const char *type, int id, char *buf, size_t size) {
     if (p && o.tag == VT_OBJ) {
         dict_obj *g = p->vm->main_globals;

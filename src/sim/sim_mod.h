@@ -38,6 +38,13 @@ static inline sim_thread *simmod_self(vm_thread *th) { return sim_current(th); }
  * deadline in ns. */
 vm_status simmod_deadline(vm_thread *th, value timeout, bool allow_negative, int64_t *deadline);
 
+/* task_done() and join() of queue.Queue and JoinableQueue: *unfinished
+ * counts items put and not yet done; join() waits in joiners (on objid,
+ * shown as what, with data as the wait's owner) until it reaches 0. */
+vm_status simmod_task_done(vm_thread *th, int64_t *unfinished, sim_tlist *joiners, value *out);
+vm_status simmod_join_tasks(vm_thread *th, int64_t unfinished, sim_tlist *joiners, int objid, const char *what,
+                            void *data, value *out);
+
 /* Blocks the calling thread (whose native then returns VM_BLOCK). With
  * rewind the blocked call runs again when the thread wakes. */
 vm_status simmod_block(vm_thread *th, trace_state state, int objid, const char *what, int64_t deadline,

@@ -493,6 +493,72 @@ START_TEST(test_threads_finish_once) {
 }
 END_TEST
 
+/* Indexing a manager's dict proxy is a round trip to the server: the caller
+ * is shown blocked for d['a'] = 1 and for d['a'] (a machine object's native
+ * __setitem__/__getitem__ may block; nested calls could not). */
+START_TEST(test_proxy_indexing_blocks) {
+    const char *src =
+        "import multiprocessing as mp\n"
+        "if __name__ == '__main__':\n"
+        "    with mp.Manager() as m:\n"
+        "        d = m.dict()\n"
+        "        d['a'] = 1\n"
+        "        print(d['a'])\n";
+    simtest_run r;
+    simtest_exec(src, NULL, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out.data, "1\n");
+    bool set_blocked = false, get_blocked = false;
+    size_t n = trace_log_count(r.log);
+    for (size_t i = 0; i < n; i++) {
+        const trace_event *e = trace_log_get(r.log, i);
+        if (e->kind != TRACE_THREAD_STATE || e->a != TS_BLOCKED) continue;
+        size_t len;
+        const char *what = trace_log_string(r.log, e->text, &len);
+        if (!what) continue;
+        if (strstr(what, "d['a'] = 1")) set_blocked = true;
+        else if (strstr(what, "d['a']")) get_blocked = true;
+    }
+    ck_assert_msg(set_blocked, "d['a'] = 1 did not block the caller");
+    ck_assert_msg(get_blocked, "d['a'] did not block the caller");
+    simtest_free(&r);
+}
+END_TEST
+
+/* Objects are labelled by the variable they are assigned to; one made
+ * where no name is assigned (in a list) keeps "type#id". */
+START_TEST(test_object_labels) {
+    const char *src =
+        "import threading, queue\n"
+        "lock_a = threading.Lock()\n"
+        "class C:\n"
+        "    def __init__(self):\n"
+        "        self.guard = threading.Lock()\n"
+        "c = C()\n"
+        "forks = [threading.Lock()]\n"
+        "def f():\n"
+        "    jobs = queue.Queue()\n"
+        "f()\n";
+    simtest_run r;
+    simtest_exec(src, NULL, &r);
+    ck_assert_int_eq(r.status, 0);
+    const char *want[] = {"lock_a", "guard", "lock#3", "jobs"};
+    int k = 0;
+    size_t n = trace_log_count(r.log);
+    for (size_t i = 0; i < n; i++) {
+        const trace_event *e = trace_log_get(r.log, i);
+        if (e->kind != TRACE_OBJ_NEW) continue;
+        ck_assert_int_lt(k, 4);
+        size_t len;
+        const char *label = trace_log_string(r.log, e->text, &len);
+        ck_assert_str_eq(label, want[k]);
+        k++;
+    }
+    ck_assert_int_eq(k, 4);
+    simtest_free(&r);
+}
+END_TEST
+
 static Suite *sim_suite(void) {
     Suite *s = suite_create("sim");
     TCase *det = tcase_create("determinism");
@@ -521,6 +587,8 @@ static Suite *sim_suite(void) {
     tcase_add_test(sch, test_cores_shared);
     tcase_add_test(sch, test_start_methods);
     tcase_add_test(sch, test_threads_finish_once);
+    tcase_add_test(sch, test_proxy_indexing_blocks);
+    tcase_add_test(sch, test_object_labels);
     tcase_set_timeout(sch, 60);
     suite_add_tcase(s, sch);
     return s;
