@@ -16,6 +16,7 @@
 #include "trace/trace.h"
 #include "scenario/builtin.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_machine.h"
 #include "tui/tui.h"
 #include "scenario/scenario_verify.h"
 
@@ -168,16 +169,7 @@ static void print_problems(scenario_diag *d) {
  * after recording every problem in *d. */
 static lang_program *load_and_compile(const char *arg, scenario *sc, scenario_diag *d) {
     int rc = scenario_load_arg(arg, sc, d);
-    if (!sc->program) return NULL;
-    lang_origin origin = {sc->filename, sc->program_line, sc->program_indent};
-    lang_error err;
-    memset(&err, 0, sizeof err);
-    lang_program *prog = lang_compile(sc->program, sc->program_len, &origin, &err);
-    if (!prog) {
-        scenario_diag_add(d, err.line > 0 ? err.line : 1, err.col > 0 ? err.col : 1, "%s",
-                          err.msg[0] ? err.msg : "the program does not compile");
-        return NULL;
-    }
+    lang_program *prog = scenario_machine_compile(sc, d);
     if (rc != 0) {
         lang_program_free(prog);
         return NULL;
@@ -195,12 +187,8 @@ typedef struct run_request {
 
 /* The machine a scenario asks for. */
 static void config_from_scenario(const scenario *sc, const run_request *rq, sim_config *cfg) {
-    sim_config_default(cfg);
-    cfg->cores = sc->cores;
-    cfg->start_method = (sim_start_method)sc->start_method;
-    cfg->gil = (sim_gil_model)sc->gil;
-    cfg->switch_interval_ns = sc->switch_interval_ns;
-    cfg->seed = rq->seed ? *rq->seed : sc->seed;
+    scenario_machine_config(sc, cfg);
+    if (rq->seed) cfg->seed = *rq->seed;
     if (rq->max_time_ns > 0) cfg->max_time_ns = rq->max_time_ns;
 }
 
@@ -229,9 +217,8 @@ static int run_scenario(const char *arg, const run_request *rq) {
         bool quiet = rq->events || rq->record_path;
         cfg.write = quiet ? write_nowhere : write_out;
         trace_log *log = trace_log_new();
-        trace_header h = {sc.title, sc.filename, sc.source, cfg.cores,
-                          (char *)(const char *[]){"fork", "spawn", "forkserver"}[cfg.start_method],
-                          (char *)(const char *[]){"new", "old", "none"}[cfg.gil], cfg.switch_interval_ns, cfg.seed};
+        trace_header h;
+        scenario_machine_header(&sc, &cfg, &h);
         trace_log_set_header(log, &h);
         sim *s = sim_new(prog, &cfg, log);
         status = sim_run(s);

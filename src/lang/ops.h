@@ -14,6 +14,11 @@ bool ops_isinstance(vm *m, value v, class_obj *cls);
 bool ops_is_exception_class(value v);
 
 vm_status ops_repr(vm_thread *th, value v, strbuf *out);
+/* repr for looking at a paused program: runs no Python code (a user
+ * __repr__ is skipped: <Class object at ...>), cannot fail, leaves th's
+ * exception as it was, and stops listing a container's items once about
+ * limit bytes are written (the caller cuts the text). */
+void ops_repr_plain(vm_thread *th, value v, strbuf *out, size_t limit);
 vm_status ops_str(vm_thread *th, value v, strbuf *out);
 /* repr/str as a new str value. */
 vm_status ops_repr_value(vm_thread *th, value v, value *out);

@@ -18,6 +18,11 @@ static vm_status repr_seq(vm_thread *th, const value *items, size_t n, strbuf *o
 static const obj *repr_stack[REPR_MAX_DEPTH];
 static int repr_depth;
 
+/* ops_repr_plain is running: no user code, and containers stop early once
+ * the text passes repr_plain_limit bytes (the caller cuts it). */
+static bool repr_plain;
+static size_t repr_plain_limit;
+
 static bool repr_enter(const obj *o) {
     for (int i = 0; i < repr_depth; i++)
         if (repr_stack[i] == o) return false;
@@ -55,6 +60,7 @@ static vm_status repr_container(vm_thread *th, value v, strbuf *out, int depth) 
         value k, val;
         bool first = true;
         while (st == VM_OK && dict_next(d, &pos, &k, &val)) {
+            if (repr_plain && out->len > repr_plain_limit) break;
             if (!first) sb_puts(out, ", ");
             first = false;
             st = repr_inner(th, k, out, depth + 1);
@@ -73,6 +79,7 @@ static vm_status repr_container(vm_thread *th, value v, strbuf *out, int depth) 
 
 static vm_status repr_seq(vm_thread *th, const value *items, size_t n, strbuf *out, int depth) {
     for (size_t i = 0; i < n; i++) {
+        if (repr_plain && out->len > repr_plain_limit) break;
         if (i) sb_puts(out, ", ");
         vm_status st = repr_inner(th, items[i], out, depth + 1);
         if (st != VM_OK) return st;
@@ -169,7 +176,8 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
     case OK_INSTANCE: {
         instance_obj *in = (instance_obj *)o;
         value meth;
-        if (ops_find_dunder(v, m->names.repr, &meth)) return call_text_dunder(th, meth, v, "__repr__", out);
+        if (!repr_plain && ops_find_dunder(v, m->names.repr, &meth))
+            return call_text_dunder(th, meth, v, "__repr__", out);
         if (in->ntype && in->ntype->repr) return in->ntype->repr(th, v, out);
         if (in->cls->flags & CLS_EXCEPTION) return repr_exception(th, v, out, depth);
         sb_putc(out, '<');
@@ -237,6 +245,21 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
 }
 
 vm_status ops_repr(vm_thread *th, value v, strbuf *out) { return repr_inner(th, v, out, 0); }
+
+void ops_repr_plain(vm_thread *th, value v, strbuf *out, size_t limit) {
+    value exc = th->exc;
+    int depth = repr_depth;
+    size_t start = out->len;
+    repr_plain = true;
+    repr_plain_limit = start + limit;
+    if (repr_inner(th, v, out, 0) != VM_OK) {
+        out->len = start;
+        sb_puts(out, "<?>");
+    }
+    repr_plain = false;
+    repr_depth = depth;
+    th->exc = exc;
+}
 
 vm_status ops_str(vm_thread *th, value v, strbuf *out) {
     vm *m = th->vm;

@@ -19,6 +19,7 @@
 
 #include "lang/xalloc.h"
 #include "scenario/builtin.h"
+#include "scenario/scenario_machine.h"
 #include "sim/sim.h"
 #include "trace/trace.h"
 
@@ -554,12 +555,7 @@ void scenario_verify_run_sim(const scenario *sc, const lang_program *prog, scena
     sb_init(&r->out);
     sb_init(&r->err);
     sim_config cfg;
-    sim_config_default(&cfg);
-    cfg.cores = sc->cores;
-    cfg.start_method = (sim_start_method)sc->start_method;
-    cfg.gil = (sim_gil_model)sc->gil;
-    cfg.switch_interval_ns = sc->switch_interval_ns;
-    cfg.seed = sc->seed;
+    scenario_machine_config(sc, &cfg);
     cfg.write = capture_output;
     cfg.write_ctx = r;
     trace_log *log = trace_log_new();
@@ -933,16 +929,7 @@ static lang_program *load(const char *arg, scenario *sc, FILE *err) {
     scenario_diag d;
     scenario_diag_init(&d);
     int rc = scenario_load_arg(arg, sc, &d);
-    lang_program *prog = NULL;
-    if (sc->program) {
-        lang_origin origin = {sc->filename, sc->program_line, sc->program_indent};
-        lang_error e;
-        memset(&e, 0, sizeof e);
-        prog = lang_compile(sc->program, sc->program_len, &origin, &e);
-        if (!prog)
-            scenario_diag_add(&d, e.line > 0 ? e.line : 1, e.col > 0 ? e.col : 1, "%s",
-                              e.msg[0] ? e.msg : "the program does not compile");
-    }
+    lang_program *prog = scenario_machine_compile(sc, &d);
     if (rc != 0 && prog) {
         lang_program_free(prog);
         prog = NULL;

@@ -136,6 +136,7 @@ void sim_emit(sim *s, trace_kind kind, int pid, int tid, int objid, int a, int b
     ev.text = text ? trace_log_intern(s->log, text, len) : 0;
     if (tid > 0 && tid <= s->nthreads) ev.line = (uint16_t)sim_thread_line(s->threads[tid - 1]);
     trace_log_add(s->log, &ev);
+    if (s->snap_at && !s->snap && trace_log_count(s->log) == s->snap_at) s->snap = sim_snapshot_capture(s);
 }
 
 int sim_new_object(sim *s, sim_thread *st, trace_obj_type type, int value0, const char *label) {
@@ -360,7 +361,7 @@ static void run_core(sim *s, int c) {
 }
 
 static void loop(sim *s) {
-    while (!s->finished) {
+    while (!s->finished && !s->snap) {
         int64_t tc = 0;
         int c = min_core(s, -1, &tc);
         if (s->nheap && (c < 0 || s->heap[0].t <= tc)) {

@@ -162,6 +162,10 @@ struct sim {
     vm *holding;              /* pickled values in transit (sim_copy.c) */
     vm_thread *holding_thread;
     lang_program *prelude;    /* the machine's own Python helpers (sim_prelude.c) */
+    /* sim_snapshot_at: once the trace holds snap_at events, the frames are
+       copied into snap and the run stops */
+    size_t snap_at;
+    struct sim_snapshot *snap;
 };
 
 /* ---- engine (sim_engine.c) ---- */
@@ -176,6 +180,9 @@ int sim_new_object(sim *s, sim_thread *st, trace_obj_type type, int value, const
 typedef enum sim_choice { SIM_PICK_CORE, SIM_PICK_GIL, SIM_PICK_WAITER } sim_choice;
 int sim_policy_pick(sim *s, sim_choice what, sim_thread *const *candidates, int n);
 void sim_finish(sim *s, int status, const char *message);
+
+/* ---- snapshots (sim_snapshot.c) ---- */
+struct sim_snapshot *sim_snapshot_capture(sim *s);
 
 /* ---- threads (sim_thread.c) ---- */
 sim_thread *sim_thread_new(sim_proc *p, const char *name, bool is_main);

@@ -1,6 +1,6 @@
 /* tui_details.c - the text of the details window (Enter): for a thread,
- * its state, what it waits for, its line, its GIL and core, and its recent
- * states; for an object, its full contents and its history up to the
+ * its state, what it waits for, its line, its GIL and core, its call stack
+ * and locals (rebuilt by the session), and its recent states; for an object, its full contents and its history up to the
  * cursor. Built from the fold's state and indexes; no curses. */
 #include <string.h>
 
@@ -18,6 +18,48 @@ static void tui_details_list(const tui_app *a, const trace_fold_list *l, strbuf 
     for (uint32_t i = 0; i < l->n; i++) {
         if (i) sb_puts(out, ", ");
         sb_printf(out, "%u. %s", i + 1, tui_thread_name(a->session->log, a->st, (int32_t)trace_fold_list_at(l, i)));
+    }
+}
+
+/* Program line 'line' without its indentation, after ":  " (nothing if
+ * the program text is not known). */
+static void tui_details_source(const tui_app *a, int line, strbuf *out) {
+    size_t len;
+    const char *src = tui_session_line(a->session, line, &len);
+    if (!src) return;
+    while (len && (*src == ' ' || *src == '\t')) {
+        src++;
+        len--;
+    }
+    sb_puts(out, ":  ");
+    sb_append(out, src, len);
+}
+
+/* The thread's call stack and locals at the cursor: the trace does not hold
+ * them, so the session rebuilds them by running the program again. */
+static void tui_details_frames(const tui_app *a, const trace_fold_thread *th, strbuf *out) {
+    const char *why;
+    const sim_snapshot *snap = tui_session_frames(a->session, a->player.pos, &why);
+    if (!snap) {
+        sb_printf(out, "\nCall stack: not available (%s).\n", why);
+        return;
+    }
+    const sim_snapshot_thread *t = sim_snapshot_thread_of(snap, th->tid);
+    if (!t || t->nframes == 0) {
+        sb_printf(out, "\nCall stack: none (%s).\n",
+                  th->state == TS_NEW        ? "the thread has not started"
+                  : th->state == TS_FINISHED ? "the thread has finished"
+                                             : "it runs the machine's own code, not the program's");
+        return;
+    }
+    sb_puts(out, "\nCall stack (innermost first) and local variables:\n");
+    for (size_t k = 0; k < t->nframes; k++) {
+        const sim_snapshot_frame *f = &t->frames[k];
+        sb_printf(out, "  %s%s, line %d", f->function, f->function[0] == '<' ? "" : "()", f->line);
+        tui_details_source(a, f->line, out);
+        sb_putc(out, '\n');
+        if (f->nvars == 0) sb_puts(out, "      (no variables yet)\n");
+        for (size_t j = 0; j < f->nvars; j++) sb_printf(out, "      %s = %s\n", f->vars[j].name, f->vars[j].repr);
     }
 }
 
@@ -42,17 +84,8 @@ void tui_details_thread(const tui_app *a, int32_t thread, strbuf *title, strbuf 
     const char *what = tui_str(log, th->what);
     if (*what) sb_printf(out, "doing       %s\n", what);
     if (th->line) {
-        size_t len;
-        const char *src = tui_session_line(a->session, th->line, &len);
         sb_printf(out, "line        %u", th->line);
-        if (src) {
-            while (len && (*src == ' ' || *src == '\t')) {
-                src++;
-                len--;
-            }
-            sb_puts(out, ":  ");
-            sb_append(out, src, len);
-        }
+        tui_details_source(a, th->line, out);
         sb_putc(out, '\n');
     }
     if (p && !a->session->gil_none) {
@@ -70,7 +103,7 @@ void tui_details_thread(const tui_app *a, int32_t thread, strbuf *title, strbuf 
         }
         sb_putc(out, '\n');
     }
-    sb_puts(out, "\nThe call stack and the locals are not recorded in traces of format 1.\n");
+    tui_details_frames(a, th, out);
     const trace_fold_seqs *c = trace_fold_thread_changes(a->session->fold, thread);
     size_t upto = trace_fold_seqs_before(c, a->player.pos);
     size_t from = upto > 12 ? upto - 12 : 0;

@@ -10,6 +10,7 @@
 #include "lang/xalloc.h"
 #include "scenario/builtin.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_machine.h"
 #include "sim/sim.h"
 
 static void tui_session_problems(scenario_diag *d, strbuf *err) {
@@ -179,7 +180,36 @@ size_t tui_session_caption_before(const tui_session *ss, size_t pos) {
     return best;
 }
 
+/* The frames belong to one trace: a re-run or a new trace drops them. */
+static void tui_session_drop_frames(tui_session *s) {
+    sim_snapshot_free(s->snap);
+    s->snap = NULL;
+    free(s->snap_error);
+    s->snap_error = NULL;
+}
+
+const sim_snapshot *tui_session_frames(tui_session *s, size_t pos, const char **why) {
+    *why = NULL;
+    if (s->snap && s->snap->at == pos) return s->snap;
+    if (s->snap_error && s->snap_error_at == pos) {
+        *why = s->snap_error;
+        return NULL;
+    }
+    tui_session_drop_frames(s);
+    strbuf err;
+    sb_init(&err);
+    s->snap = scenario_machine_snapshot(s->log, pos, &err);
+    if (!s->snap) {
+        s->snap_error = sb_take(&err);
+        s->snap_error_at = pos;
+        *why = s->snap_error;
+    }
+    sb_free(&err);
+    return s->snap;
+}
+
 static void tui_session_clear(tui_session *s) {
+    tui_session_drop_frames(s);
     trace_fold_free(s->fold);
     trace_log_free(s->log);
     tui_session_drop_captions(s);
@@ -220,16 +250,7 @@ static int tui_session_run(tui_session *s, const char *arg, strbuf *err) {
     scenario_diag d;
     scenario_diag_init(&d);
     int rc = scenario_load_arg(arg, &sc, &d);
-    lang_program *prog = NULL;
-    if (sc.program) {
-        lang_origin origin = {sc.filename, sc.program_line, sc.program_indent};
-        lang_error lerr;
-        memset(&lerr, 0, sizeof lerr);
-        prog = lang_compile(sc.program, sc.program_len, &origin, &lerr);
-        if (!prog)
-            scenario_diag_add(&d, lerr.line > 0 ? lerr.line : 1, lerr.col > 0 ? lerr.col : 1, "%s",
-                              lerr.msg[0] ? lerr.msg : "the program does not compile");
-    }
+    lang_program *prog = scenario_machine_compile(&sc, &d);
     if (rc != 0 || !prog) {
         tui_session_problems(&d, err);
         lang_program_free(prog);
@@ -238,17 +259,11 @@ static int tui_session_run(tui_session *s, const char *arg, strbuf *err) {
         return 2;
     }
     sim_config cfg;
-    sim_config_default(&cfg);
-    cfg.cores = sc.cores;
-    cfg.start_method = (sim_start_method)sc.start_method;
-    cfg.gil = (sim_gil_model)sc.gil;
-    cfg.switch_interval_ns = sc.switch_interval_ns;
-    cfg.seed = s->opts.have_seed ? s->opts.seed : sc.seed;
+    scenario_machine_config(&sc, &cfg);
+    if (s->opts.have_seed) cfg.seed = s->opts.seed;
     if (s->opts.max_time_ns > 0) cfg.max_time_ns = s->opts.max_time_ns;
-    static const char *const methods[] = {"fork", "spawn", "forkserver"};
-    static const char *const gils[] = {"new", "old", "none"};
-    trace_header h = {sc.title, sc.filename, sc.source, cfg.cores, (char *)methods[cfg.start_method],
-                      (char *)gils[cfg.gil], cfg.switch_interval_ns, cfg.seed};
+    trace_header h;
+    scenario_machine_header(&sc, &cfg, &h);
     trace_log *raw = trace_log_new();
     trace_log_set_header(raw, &h);
     cfg.write = tui_session_quiet;
@@ -256,6 +271,7 @@ static int tui_session_run(tui_session *s, const char *arg, strbuf *err) {
     sim_run(m);
     sim_free(m);
     lang_program_free(prog);
+    tui_session_drop_frames(s);
     trace_fold_free(s->fold);
     trace_log_free(s->log);
     s->log = raw;

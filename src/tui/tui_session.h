@@ -18,6 +18,7 @@
 
 #include "lang/strbuf.h"
 #include "trace/trace.h"
+#include "sim/sim_snapshot.h"
 #include "trace/trace_fold.h"
 #include "tui/tui.h"
 
@@ -44,6 +45,9 @@ typedef struct tui_session {
     uint64_t seed;
     bool gil_none;           /* a free-threaded machine: no GIL rows */
     int cores;
+    sim_snapshot *snap;      /* frames at snap->at (owned; see tui_session_frames) */
+    char *snap_error;        /* why the frames at snap_error_at cannot be rebuilt */
+    size_t snap_error_at;
 } tui_session;
 
 /* Each returns 0, or 2 with the problems (one "FILE:LINE:COL: message" a
@@ -64,6 +68,12 @@ bool tui_session_has_captions(const tui_session *ss);
  * either kind appears; SIZE_MAX if none. */
 size_t tui_session_caption_after(const tui_session *ss, size_t pos);
 size_t tui_session_caption_before(const tui_session *ss, size_t pos);
+
+/* Every thread's call stack and locals after the first pos events, rebuilt
+ * by running the trace's program again (see scenario_machine_snapshot);
+ * kept until another position is asked for. NULL with *why set (owned by
+ * the session) if they cannot be rebuilt. */
+const sim_snapshot *tui_session_frames(tui_session *s, size_t pos, const char **why);
 
 /* Writes the trace as JSON Lines. */
 bool tui_session_save(const tui_session *s, const char *path, strbuf *err);

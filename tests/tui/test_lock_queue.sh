@@ -2,7 +2,7 @@
 # test_lock_queue.sh BIN DIR - the view of tests/tui/lock_queue.yaml at
 # 120x40: jump to a time and read the lock's owner and waiters, the queue's
 # items and a thread's state off the screen; step back and check again;
-# details, resize (80x24, too small, back), help, quit with the terminal
+# details (with the call stack and locals), resize (80x24, too small, back), help, quit with the terminal
 # restored.
 . "$2/tui_lib.sh"
 
@@ -49,6 +49,9 @@ sleep 0.1
 T send-keys -t t Enter
 wait_for "Thread Thread-3 (worker)"
 expect_screen "waits for   lock (Lock), held by Thread-2 (worker)"
+# its call stack and locals at this moment: worker('C') waiting at 'with lock:'
+expect_screen "worker(), line 5:  with lock:"
+expect_screen "name = 'C'"
 T send-keys -t t Escape
 wait_gone "Thread Thread-3 (worker)"
 # the lock's history

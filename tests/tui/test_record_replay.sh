@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_record_replay.sh BIN DIR - 's' saves the run (proposing a name) to
 # the very bytes 'concviz record' writes; 'concviz replay' of that file
-# shows the same screen as the live view at the same moment; a damaged
+# shows the same screen as the live view at the same moment, details (call
+# stack and locals) included; a damaged
 # trace is refused with FILE:LINE:COL and status 2.
 . "$2/tui_lib.sh"
 
@@ -40,6 +41,20 @@ if ! cmp -s "$TMP/live.txt" "$TMP/replay.txt"; then
 fi
 expect_screen "jobs   [ 'A' | 'B' ]" r
 expect_screen "Main releases the lock" r
+# a replay has no scenario file, yet its details show the call stack and
+# locals (rebuilt from the program the trace holds), as the live view does
+for s in t r; do
+    T send-keys -t $s Down Down Down
+    sleep 0.1
+    T send-keys -t $s Enter
+    wait_for "Thread Thread-3 (worker)" $s
+done
+screen t | tail -n +2 >"$TMP/live.txt"
+screen r | tail -n +2 >"$TMP/replay.txt"
+cmp -s "$TMP/live.txt" "$TMP/replay.txt" || { fail "the replay's details differ"; diff "$TMP/live.txt" "$TMP/replay.txt"; }
+expect_screen "name = 'C'" r
+expect_screen "worker(), line 5:  with lock:" r
+for s in t r; do T send-keys -t $s Escape; wait_gone "Thread Thread-3 (worker)" $s; done
 quit_and_check r
 quit_and_check t
 
