@@ -1,7 +1,8 @@
 /* bench_tui.c - benchmarks of the view (built and run by bench_tui.sh; not
  * a test): the time to draw one frame at 200x60 with 100 threads, the time
  * to jump from the end of a million-event trace to its start and back, and
- * the memory held per event. */
+ * the memory held per event; and the time Enter takes to rebuild the call
+ * stacks (a re-run of the program to the cursor) on that trace. */
 #include <curses.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -142,6 +143,16 @@ static int bench_jump(const char *scenario) {
     }
     printf("random jumps: mean %.3f ms, worst %.3f ms (200 jumps)\n", rsum / 200, rworst);
     bench_frames(&s, count - 400, "the million-event trace, near its end");
+    /* Enter's call stack and locals: the program runs again to the cursor
+       (the cost grows with the position; the end is the worst case) */
+    for (int k = 0; k < 2; k++) {
+        size_t pos = k == 0 ? count / 2 : count - 1;
+        const char *why;
+        double f0 = now_ms();
+        const sim_snapshot *snap = tui_session_frames(&s, pos, &why);
+        double f1 = now_ms();
+        printf("call stacks at event %zu: rebuilt in %.0f ms (%s)\n", pos, f1 - f0, snap ? "ok" : why);
+    }
     tui_session_free(&s);
     return 0;
 }
