@@ -1,7 +1,8 @@
 #!/bin/sh
 # run_conformance.sh BIN DIR NAME - runs 'BIN run DIR/NAME.py' and requires
 # its stdout to equal DIR/NAME.out byte for byte and its exit status to equal
-# DIR/NAME.rc. Programs listed in DIR/XFAIL are expected to fail: a failure
+# DIR/NAME.rc; when DIR/NAME.lasterr exists, the last line of stderr (the
+# uncaught exception CPython names) must equal it. Programs listed in DIR/XFAIL are expected to fail: a failure
 # exits 77 (skipped, "XFAIL"), a pass fails the test ("XPASS"); a crash or a
 # sanitizer report fails it either way.
 set -u
@@ -35,6 +36,8 @@ elif ! cmp -s "$tmp/out" "$DIR/$NAME.out"; then
     problem="stdout differs from $NAME.out"
 elif [ "$rc" != "$want_rc" ]; then
     problem="exit status $rc, expected $want_rc"
+elif [ -f "$DIR/$NAME.lasterr" ] && [ "$(tail -n 1 "$tmp/err")" != "$(cat "$DIR/$NAME.lasterr")" ]; then
+    problem="the last line of stderr is not: $(cat "$DIR/$NAME.lasterr")"
 fi
 
 if [ -z "$problem" ]; then

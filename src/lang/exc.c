@@ -133,9 +133,9 @@ void exc_print_traceback(vm_thread *th, value exc) {
     }
     class_obj *cls = ops_type(m, exc);
     /* like traceback.format_exception_only: module-qualified unless builtins/__main__ */
-    if (cls->module_name && !str_eq_cstr(cls->module_name, "__main__") && !str_eq_cstr(cls->module_name, "builtins") &&
-        !(cls->flags & CLS_BUILTIN && !cls->module_name)) {
-        sb_append(&sb, cls->module_name->data, cls->module_name->len);
+    const char *module = class_module(cls);
+    if (module && strcmp(module, "__main__") != 0 && strcmp(module, "builtins") != 0) {
+        sb_puts(&sb, module);
         sb_putc(&sb, '.');
     }
     sb_append(&sb, cls->name->data, cls->name->len);

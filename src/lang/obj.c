@@ -498,6 +498,11 @@ bool dict_next(dict_obj *d, size_t *pos, value *key, value *val) {
 
 /* ------------------------------------------------- classes and instances */
 
+const char *class_module(const class_obj *c) {
+    if (c->shown_module) return c->shown_module;
+    return c->module_name ? c->module_name->data : NULL;
+}
+
 class_obj *class_new(vm *m, str_obj *name, class_obj *base) {
     class_obj *c = gc_alloc(m, OK_CLASS, sizeof(class_obj));
     c->name = name;

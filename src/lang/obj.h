@@ -65,6 +65,9 @@ bool dict_key_hash(value v, int64_t *out);
 
 /* ---- classes and instances ---- */
 class_obj *class_new(vm *m, str_obj *name, class_obj *base);
+/* The module a class's repr and tracebacks name: shown_module, else
+ * module_name's text; NULL for a class without one. */
+const char *class_module(const class_obj *c);
 instance_obj *instance_new(vm *m, class_obj *cls);
 /* Looks a name up along the class chain. */
 bool class_lookup(class_obj *c, str_obj *name, value *out);

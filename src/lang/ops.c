@@ -133,7 +133,8 @@ static bool special_attr(vm_thread *th, value o, str_obj *name, value *out) {
         }
         if (str_eq_cstr(name, "__dict__")) { *out = v_obj(c->dict); return true; }
         if (str_eq_cstr(name, "__module__")) {
-            *out = v_obj(str_from_cstr(m, (c->flags & CLS_BUILTIN) ? "builtins" : "__main__"));
+            const char *module = class_module(c);
+            *out = v_obj(str_from_cstr(m, module ? module : (c->flags & CLS_BUILTIN) ? "builtins" : "__main__"));
             return true;
         }
         if (str_eq_cstr(name, "__mro__")) {

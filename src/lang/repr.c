@@ -102,8 +102,9 @@ static vm_status call_text_dunder(vm_thread *th, value method, value self, const
 static void class_full_name(const class_obj *c, strbuf *out) {
     /* built-in types have no module (int); the machine's classes name theirs
        (queue.Queue, threading.Thread) */
-    if (c->module_name && !str_eq_cstr(c->module_name, "builtins")) {
-        sb_append(out, c->module_name->data, c->module_name->len);
+    const char *module = class_module(c);
+    if (module && strcmp(module, "builtins") != 0) {
+        sb_puts(out, module);
         sb_putc(out, '.');
     }
     sb_append(out, c->name->data, c->name->len);

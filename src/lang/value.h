@@ -168,6 +168,10 @@ struct class_obj {
     int builtin_tag;      /* for builtin value types: val_tag or 100+obj_kind; -1 otherwise */
     uint32_t flags;       /* CLS_* */
     const str_obj *module_name; /* for repr of instances; may be NULL */
+    /* the module CPython names in reprs, tracebacks and __module__ when it is
+       not the one the class is found in (multiprocessing.Queue is
+       multiprocessing.queues.Queue); static text, NULL if the same */
+    const char *shown_module;
 };
 
 enum { CLS_EXCEPTION = 1, CLS_BUILTIN = 2 };

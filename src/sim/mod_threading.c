@@ -717,9 +717,17 @@ static const native_def module_functions[] = {
     {"enumerate", t_enumerate}, {"active_count", t_active_count}, {"activeCount", t_active_count},
     {"get_ident", t_get_ident}, {"get_native_id", t_get_native_id}, {NULL, NULL}};
 
-static class_obj *class_with_new(vm *m, dict_obj *d, const char *name, vm_native_fn ctor, const native_def *methods) {
-    class_obj *c = simmod_class(m, d, "threading", name, NULL, methods, NULL);
+/* threading.Lock and RLock: in CPython, factories of _thread's lock types
+ * (type(Lock()) is _thread.lock). Here the name is bound to the class
+ * itself; "_class_" + its name finds it when a copy crosses processes. */
+static class_obj *class_with_new(vm *m, dict_obj *d, const char *name, const char *type_name, vm_native_fn ctor,
+                                 const native_def *methods) {
+    class_obj *c = simmod_class(m, NULL, "threading", type_name, NULL, methods, NULL);
     dict_set_str(c->dict, m->names.new_, v_obj(native_new(m, "__new__", ctor, false)));
+    dict_set_cstr(m, d, name, v_obj(c));
+    char key[64];
+    snprintf(key, sizeof key, "_class_%s", type_name);
+    dict_set_cstr(m, d, key, v_obj(c));
     return c;
 }
 
@@ -730,8 +738,8 @@ vm_status simmod_threading(vm_thread *th, value *out) {
     native_register(m, d, module_functions, false);
     class_obj *thread = simmod_class(m, d, "threading", "Thread", NULL, thread_methods, thread_props);
     simmod_class(m, d, "threading", "_MainThread", thread, NULL, NULL);
-    class_with_new(m, d, "Lock", new_lock, lock_methods);
-    class_with_new(m, d, "RLock", new_rlock, lock_methods);
+    class_with_new(m, d, "Lock", "lock", new_lock, lock_methods);
+    class_with_new(m, d, "RLock", "RLock", new_rlock, lock_methods);
     simmod_class(m, d, "threading", "Condition", NULL, cond_methods, NULL);
     class_obj *sem = simmod_class(m, d, "threading", "Semaphore", NULL, sem_methods, sem_props);
     simmod_class(m, d, "threading", "BoundedSemaphore", sem, bsem_methods, NULL);

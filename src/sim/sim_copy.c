@@ -261,6 +261,7 @@ value sim_copy(sim_copy_ctx *c, value v) {
         k->flags = src->flags;
         k->builtin_tag = src->builtin_tag;
         if (src->module_name) k->module_name = str_new(d, src->module_name->data, src->module_name->len);
+        k->shown_module = src->shown_module;
         k->dict = V_DICT(sim_copy(c, v_obj(src->dict)));
         break;
     }

@@ -17,10 +17,51 @@ module_obj *simmod_module(vm *m, const char *name) {
     return mod;
 }
 
+/* Where CPython defines the classes the machine's modules offer, when that
+ * is a submodule: reprs and tracebacks name it (a pool's get(timeout=...)
+ * raises multiprocessing.context.TimeoutError), found by running each
+ * under python3.11. NULL: the module itself. */
+static const char *simmod_shown_module(const char *module, const char *name) {
+    static const struct {
+        const char *name, *shown;
+    } mp[] = {
+        {"Process", "multiprocessing.context"}, {"ForkProcess", "multiprocessing.context"},
+        {"SpawnProcess", "multiprocessing.context"}, {"ForkServerProcess", "multiprocessing.context"},
+        {"ForkContext", "multiprocessing.context"}, {"SpawnContext", "multiprocessing.context"},
+        {"ForkServerContext", "multiprocessing.context"}, {"TimeoutError", "multiprocessing.context"},
+        {"ProcessError", "multiprocessing.context"}, {"BufferTooShort", "multiprocessing.context"},
+        {"AuthenticationError", "multiprocessing.context"}, {"_MainProcess", "multiprocessing.process"},
+        {"_ParentProcess", "multiprocessing.process"}, {"Lock", "multiprocessing.synchronize"},
+        {"RLock", "multiprocessing.synchronize"}, {"Semaphore", "multiprocessing.synchronize"},
+        {"BoundedSemaphore", "multiprocessing.synchronize"}, {"Condition", "multiprocessing.synchronize"},
+        {"Event", "multiprocessing.synchronize"}, {"Barrier", "multiprocessing.synchronize"},
+        {"Queue", "multiprocessing.queues"}, {"JoinableQueue", "multiprocessing.queues"},
+        {"SimpleQueue", "multiprocessing.queues"}, {"Connection", "multiprocessing.connection"},
+        {"Pool", "multiprocessing.pool"}, {"ApplyResult", "multiprocessing.pool"},
+        {"MapResult", "multiprocessing.pool"}, {"IMapIterator", "multiprocessing.pool"},
+        {"IMapUnorderedIterator", "multiprocessing.pool"}, {"SynchronizedBase", "multiprocessing.sharedctypes"},
+        {"Synchronized", "multiprocessing.sharedctypes"}, {"SynchronizedArray", "multiprocessing.sharedctypes"},
+        {"SynchronizedString", "multiprocessing.sharedctypes"}, {"SyncManager", "multiprocessing.managers"},
+        {"RemoteError", "multiprocessing.managers"}, {"BaseProxy", "multiprocessing.managers"},
+    };
+    if (strcmp(module, "queue") == 0) return strcmp(name, "Empty") == 0 ? "_queue" : NULL;
+    if (strcmp(module, "threading") == 0)
+        return strcmp(name, "lock") == 0 || strcmp(name, "RLock") == 0 ? "_thread" : NULL;
+    if (strcmp(module, "multiprocessing") != 0) return NULL;
+    for (size_t i = 0; i < sizeof mp / sizeof mp[0]; i++)
+        if (strcmp(mp[i].name, name) == 0) return mp[i].shown;
+    size_t n = strlen(name);
+    if ((n > 5 && strcmp(name + n - 5, "Proxy") == 0) || strncmp(name, "AutoProxy[", 10) == 0)
+        return "multiprocessing.managers";
+    if (strncmp(name, "c_", 2) == 0) return "ctypes";
+    return NULL;
+}
+
 class_obj *simmod_class(vm *m, dict_obj *d, const char *module, const char *name, class_obj *base,
                         const native_def *methods, const simmod_prop *props) {
     class_obj *c = natives_class(m, name, base ? base : m->cls.object, methods);
     c->module_name = str_from_cstr(m, module);
+    c->shown_module = simmod_shown_module(module, name);
     for (; props && props->name; props++) {
         property_obj *p = gc_alloc(m, OK_PROPERTY, sizeof(property_obj));
         p->fget = v_obj(native_new(m, props->name, props->get, true));

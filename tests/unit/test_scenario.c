@@ -11,6 +11,7 @@
 #include "lang/strbuf.h"
 #include "scenario/builtin.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_machine.h"
 #include "sim/sim.h"
 
 /* Loads text as NAME; the caller frees both. */
@@ -477,47 +478,36 @@ static void capture(void *ctx, int fd, const char *text, size_t len) {
     if (fd == 1) sb_append(ctx, text, len);
 }
 
-/* Runs each built-in the way 'concviz run' does: on the simulated machine
- * the scenario describes. */
+/* Runs built-in number _i the way 'concviz run' does: on the simulated
+ * machine the scenario describes (one test per scenario, so each has its
+ * own timeout). */
 START_TEST(test_builtins_run) {
-    for (size_t i = 0; i < scenario_builtin_count(); i++) {
-        const char *name;
-        scenario_builtin_get(i, &name, NULL, NULL);
-        scenario sc;
-        scenario_diag d;
-        scenario_diag_init(&d);
-        ck_assert_int_eq(scenario_load_arg(name, &sc, &d), 0);
-        lang_origin origin = {sc.filename, sc.program_line, sc.program_indent};
-        lang_error err;
-        memset(&err, 0, sizeof err);
-        lang_program *prog = lang_compile(sc.program, sc.program_len, &origin, &err);
-        ck_assert_msg(prog != NULL, "%s:%d:%d: %s", sc.filename, err.line, err.col, err.msg);
-        strbuf out;
-        sb_init(&out);
-        sim_config cfg;
-        sim_config_default(&cfg);
-        cfg.cores = sc.cores;
-        cfg.start_method = (sim_start_method)sc.start_method;
-        cfg.gil = (sim_gil_model)sc.gil;
-        cfg.switch_interval_ns = sc.switch_interval_ns;
-        cfg.seed = sc.seed;
-        cfg.write = capture;
-        cfg.write_ctx = &out;
-        sim *s = sim_new(prog, &cfg, NULL);
-        int status = sim_run(s);
-        sim_free(s);
-        ck_assert_msg(status == (sc.expect_exit < 0 ? 0 : sc.expect_exit), "%s: exit %d", name,
-                      status);
-        ck_assert_msg(strcmp(out.data ? out.data : "", sc.expect_stdout) == 0,
-                      "%s: stdout differs from expect.stdout:\n%s", name, out.data ? out.data : "");
-        sb_free(&out);
-        lang_program_free(prog);
-        scenario_free(&sc);
-        scenario_diag_fini(&d);
-    }
+    const char *name;
+    scenario_builtin_get((size_t)_i, &name, NULL, NULL);
+    scenario sc;
+    scenario_diag d;
+    scenario_diag_init(&d);
+    ck_assert_int_eq(scenario_load_arg(name, &sc, &d), 0);
+    lang_program *prog = scenario_machine_compile(&sc, &d);
+    ck_assert_msg(prog != NULL, "%s does not compile", name);
+    strbuf out;
+    sb_init(&out);
+    sim_config cfg;
+    scenario_machine_config(&sc, &cfg);
+    cfg.write = capture;
+    cfg.write_ctx = &out;
+    sim *s = sim_new(prog, &cfg, NULL);
+    int status = sim_run(s);
+    sim_free(s);
+    ck_assert_msg(status == (sc.expect_exit < 0 ? 0 : sc.expect_exit), "%s: exit %d", name, status);
+    ck_assert_msg(strcmp(out.data ? out.data : "", sc.expect_stdout) == 0, "%s: stdout differs from expect.stdout:\n%s",
+                  name, out.data ? out.data : "");
+    sb_free(&out);
+    lang_program_free(prog);
+    scenario_free(&sc);
+    scenario_diag_fini(&d);
 }
 END_TEST
-
 
 static Suite *scenario_suite(void) {
     Suite *s = suite_create("scenario");
@@ -538,7 +528,7 @@ static Suite *scenario_suite(void) {
     suite_add_tcase(s, tc);
     tc = tcase_create("builtin");
     tcase_add_test(tc, test_builtins_load);
-    tcase_add_test(tc, test_builtins_run);
+    tcase_add_loop_test(tc, test_builtins_run, 0, (int)scenario_builtin_count());
     suite_add_tcase(s, tc);
     return s;
 }
