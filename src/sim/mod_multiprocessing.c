@@ -117,6 +117,22 @@ static value proc_object(vm_thread *th, sim_proc *p) {
     return pobj;
 }
 
+value mp_process_object(vm_thread *th, sim_proc *child, int method) {
+    static const char *const classes[] = {"ForkProcess", "SpawnProcess", "ForkServerProcess"};
+    sim_thread *me = sim_current(th);
+    proc_rec *r = proc_rec_new(me->s, child->name);
+    free(r->identity);
+    r->identity = xstrdup(child->identity);
+    r->proc = child;
+    r->creator = me->proc;
+    r->daemon = child->daemon;
+    r->method = method;
+    value pobj = simmod_instance(th, mp_class(th->vm, classes[method]), &proc_type, r);
+    child->parent_obj = pobj;
+    sim_proc_add_root(me->proc, pobj);
+    return pobj;
+}
+
 static vm_status proc_repr(vm_thread *th, value self, strbuf *out) {
     proc_rec *r = V_INST(self)->payload;
     const char *cls = V_INST(self)->cls->name->data;

@@ -15,6 +15,10 @@ void mp_register_manager(vm *m, dict_obj *d); /* mp_manager.c: Manager and its p
 /* A class of the multiprocessing module defined with mp_define, looked up
  * by name in process m (classes are also stored as "_class_<Name>"). */
 class_obj *mp_class(vm *m, const char *name);
+/* The Process object (ForkProcess...) the calling process holds for a child
+ * the machine started itself (a pool worker), as CPython's Pool makes one:
+ * active_children() lists it, is_alive() and exitcode follow the child. */
+value mp_process_object(vm_thread *th, sim_proc *child, int method);
 /* The start method (sim_start_method) of a context object made by
  * get_context(), or -1 when ctx is not one. ctx.Pool() and ctx.Manager()
  * receive their context as a->self. */

@@ -410,6 +410,7 @@ static void start_worker(mp_pool *pool, vm_thread *from) {
     sim_proc *child = sim_proc_new(s, parent, name, ident);
     child->daemon = true;
     child->started = true;
+    mp_process_object(from, child, pool->method);
     sim_thread *cm = sim_thread_new(child, "MainThread", true);
     child->main = cm;
     cm->started = true;
