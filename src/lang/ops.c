@@ -606,7 +606,9 @@ vm_status ops_len(vm_thread *th, value v, int64_t *out) {
         case OK_INSTANCE: {
             value meth, r;
             if (ops_find_dunder(v, m->names.len, &meth)) {
-                vm_status st = vm_call(th, meth, &v, 1, &r);
+                /* a native __len__ (a manager proxy's) may block: called
+                   directly, not nested, so the instruction can be retried */
+                vm_status st = ops_call_dunder(th, meth, v, NULL, 0, &r);
                 if (st != VM_OK) return st;
                 if (r.tag != VT_INT)
                     return vm_raise(th, m->cls.TypeError, "'%s' object cannot be interpreted as an integer",
@@ -758,7 +760,7 @@ vm_status ops_iter(vm_thread *th, value v, value *out) {
         case OK_ITER: *out = v; return VM_OK;
         case OK_INSTANCE: {
             value meth;
-            if (ops_find_dunder(v, m->names.iter, &meth)) return vm_call(th, meth, &v, 1, out);
+            if (ops_find_dunder(v, m->names.iter, &meth)) return ops_call_dunder(th, meth, v, NULL, 0, out);
             if (ops_find_dunder(v, str_from_cstr(m, "__getitem__"), &meth)) {
                 /* the old sequence protocol is not supported; say so plainly */
                 return vm_raise(th, m->cls.TypeError, "'%s' object is not iterable (concviz needs __iter__)",
@@ -996,8 +998,8 @@ vm_status ops_contains(vm_thread *th, value c, value item, bool *out) {
     if (v_is_obj(c, OK_INSTANCE)) {
         value meth;
         if (ops_find_dunder(c, m->names.contains, &meth)) {
-            value args[2] = {c, item}, r;
-            vm_status st = vm_call(th, meth, args, 2, &r);
+            value r;
+            vm_status st = ops_call_dunder(th, meth, c, &item, 1, &r);
             if (st != VM_OK) return st;
             return ops_truthy(th, r, out);
         }

@@ -28,11 +28,12 @@
  * The client's call is rewound (vm_wait.rewind): when the reply arrives the
  * instruction runs again, and its proxy calls take their replies from the
  * connection's log in order, so an instruction that makes several requests
- * ('{0.x} {0.y}'.format(ns)) asks for each once. Python makes a few calls
- * from C (d[k], len(d), k in d, str(d), iteration); those natives are
- * nested and cannot block, so they run the operation at once on the
- * referent and charge the round trip to the caller's clock ("inline"),
- * with the same events.
+ * ('{0.x} {0.y}'.format(ns)) asks for each once. d[k], len(d), k in d,
+ * bool(d) and iter(d) call the proxy's native directly (ops_call_dunder),
+ * so they block too. Calls Python makes from C through vm_call (str(d),
+ * a user __eq__ comparing proxies) are nested and cannot block: they run
+ * the operation at once on the referent and charge the round trip to the
+ * caller's clock ("inline"), with the same events.
  *
  * Shutdown. shutdown() (or leaving 'with') sends a message; the server's
  * main thread returns and the process exits with code 0; later proxy use
@@ -372,8 +373,8 @@ static mgr_link *mp_manager_link(mgr_rec *mgr, sim_thread *st) {
 }
 
 /* Whether a request from th may block: not from a native that Python calls
- * from C (d[k] via ops_getitem, len(d), print(d)), which is nested; the
- * VM cannot rewind through those calls, so they run inline. */
+ * from C through vm_call (print(d) and str(d)), which is nested; the VM
+ * cannot rewind through those calls, so they run inline. */
 static bool mp_manager_can_block(const vm_thread *th) { return th->nested == 0; }
 
 static bool mp_manager_closed(const mgr_rec *mgr) {

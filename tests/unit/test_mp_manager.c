@@ -513,6 +513,36 @@ START_TEST(test_inline_operations_have_events) {
 }
 END_TEST
 
+START_TEST(test_len_in_iter_block_the_caller) {
+    /* len(), 'in', bool() and iteration on a proxy are server calls: the
+     * caller is shown blocked on the manager for each, like d[k] */
+    static const char src[] =
+        "import multiprocessing as mp\n"
+        "if __name__ == '__main__':\n"
+        "    with mp.Manager() as m:\n"
+        "        d = m.dict(a=1, b=2)\n"
+        "        l = m.list([3])\n"
+        "        print(len(d), 'a' in d, 4 in l, [k for k in d], bool(l))\n";
+    simtest_run r;
+    test_run(src, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out.data, "2 True False ['a', 'b'] True\n");
+    size_t from = 0;
+    const trace_event *mgr = test_find(r.log, TRACE_OBJ_NEW, "SyncManager-1", &from);
+    ck_assert_ptr_nonnull(mgr);
+    static const char *const calls[] = {"proxy call len(d)", "proxy call 'a' in d", "proxy call 4 in l",
+                                        "proxy call iter(d)", "proxy call len(l)"};
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        const trace_event *b = test_find(r.log, TRACE_THREAD_STATE, calls[i], &from);
+        ck_assert_msg(b != NULL, "no blocked state for %s", calls[i]);
+        ck_assert_int_eq(b->a, TS_BLOCKED);
+        ck_assert_int_eq(b->obj, mgr->obj);
+        ck_assert_int_eq(b->pid, 100);
+    }
+    simtest_free(&r);
+}
+END_TEST
+
 START_TEST(test_threads_get_their_own_server_threads) {
     static const char src[] =
         "import multiprocessing as mp, threading\n"
@@ -784,6 +814,7 @@ static Suite *test_mp_manager_suite(void) {
     tcase_add_test(tc, test_round_trip_cost);
     tcase_add_test(tc, test_round_trip_events);
     tcase_add_test(tc, test_inline_operations_have_events);
+    tcase_add_test(tc, test_len_in_iter_block_the_caller);
     tcase_add_test(tc, test_threads_get_their_own_server_threads);
     suite_add_tcase(s, tc);
     tc = tcase_create("processes");
