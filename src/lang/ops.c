@@ -774,6 +774,30 @@ vm_status ops_iter(vm_thread *th, value v, value *out) {
     return vm_raise(th, m->cls.TypeError, "'%s' object is not iterable", ops_type_name(m, v));
 }
 
+/* Takes the next item of each of n iterators into row (zip, map). An
+ * iterator that blocks (pool.imap) makes the instruction run again: the
+ * items already taken in this round wait in it->extra (it->pos of them),
+ * so none is lost and none is taken twice. */
+static vm_status next_row(vm_thread *th, iter_obj *it, const value *its, size_t n, value *row, bool *done) {
+    size_t from = 0;
+    if (v_is_obj(it->extra, OK_TUPLE) && V_TUPLE(it->extra)->len == n) {
+        from = (size_t)it->pos;
+        for (size_t i = 0; i < from; i++) row[i] = V_TUPLE(it->extra)->items[i];
+    }
+    it->extra = v_undef();
+    for (size_t i = from; i < n; i++) {
+        vm_status st = ops_next(th, its[i], &row[i], done);
+        if (st == VM_BLOCK) {
+            tuple_obj *kept = tuple_new(th->vm, n);
+            for (size_t k = 0; k < n; k++) kept->items[k] = k < i ? row[k] : v_none();
+            it->extra = v_obj(kept);
+            it->pos = (int64_t)i;
+        }
+        if (st != VM_OK || *done) return st;
+    }
+    return VM_OK;
+}
+
 vm_status ops_next(vm_thread *th, value itv, value *out, bool *done) {
     vm *m = th->vm;
     *done = false;
@@ -850,10 +874,9 @@ vm_status ops_next(vm_thread *th, value itv, value *out, bool *done) {
         tuple_obj *its = V_TUPLE(it->seq);
         if (its->len == 0) break;
         tuple_obj *t = tuple_new(m, its->len);
-        for (size_t i = 0; i < its->len; i++) {
-            vm_status st = ops_next(th, its->items[i], &t->items[i], done);
-            if (st != VM_OK || *done) return st;
-        }
+        for (size_t i = 0; i < its->len; i++) t->items[i] = v_none();
+        vm_status st = next_row(th, it, its->items, its->len, t->items, done);
+        if (st != VM_OK || *done) return st;
         *out = v_obj(t);
         return VM_OK;
     }
@@ -876,10 +899,8 @@ vm_status ops_next(vm_thread *th, value itv, value *out, bool *done) {
         size_t n = parts->len - 1;
         value args[16];
         if (n > 16) n = 16;
-        for (size_t i = 0; i < n; i++) {
-            vm_status st = ops_next(th, parts->items[i + 1], &args[i], done);
-            if (st != VM_OK || *done) return st;
-        }
+        vm_status st = next_row(th, it, parts->items + 1, n, args, done);
+        if (st != VM_OK || *done) return st;
         return vm_call(th, parts->items[0], args, (int)n, out);
     }
     case IT_FILTER: {
@@ -995,6 +1016,7 @@ vm_status ops_contains(vm_thread *th, value c, value item, bool *out) {
         *out = false;
         return VM_OK;
     }
+    bool iterable = v_is_obj(c, OK_ITER) || v_is_obj(c, OK_DICTVIEW);
     if (v_is_obj(c, OK_INSTANCE)) {
         value meth;
         if (ops_find_dunder(c, m->names.contains, &meth)) {
@@ -1003,10 +1025,14 @@ vm_status ops_contains(vm_thread *th, value c, value item, bool *out) {
             if (st != VM_OK) return st;
             return ops_truthy(th, r, out);
         }
+        iterable = ops_find_dunder(c, m->names.iter, &meth);
     }
-    if (c.tag != VT_OBJ || c.u.o->kind == OK_INSTANCE || c.u.o->kind == OK_ITER || c.u.o->kind == OK_DICTVIEW) {
+    /* by iteration. An iterator that blocks (pool.imap) makes the
+       instruction run again: the items taken before were not equal to
+       item, so it goes on where it stopped, as CPython would */
+    {
         value it;
-        if (c.tag == VT_OBJ && (c.u.o->kind == OK_ITER || c.u.o->kind == OK_DICTVIEW)) {
+        if (iterable) {
             vm_status st = ops_iter(th, c, &it);
             if (st != VM_OK) return st;
             for (;;) {

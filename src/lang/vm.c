@@ -355,7 +355,7 @@ static call_outcome start_call(vm_thread *th, value callable, uint32_t base, val
                 npos--;
             }
             vm_args a = {self.tag != VT_UNDEF ? self : n->data, (value *)pos, npos, kwnames, (value *)kwvals, nkw};
-            th->sp = base;
+            if (th->sp < base) th->sp = base; /* (the CALL instruction leaves its operands below th->sp) */
             vm_status st = n->fn(th, &a, result);
             if (st == VM_OK) return CALL_DONE;
             if (st == VM_BLOCK) return CALL_BLOCK;
@@ -801,6 +801,11 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
             th->stack[cbase] = callable;
             SAVE();
             f->ip = (uint32_t)(ip - co->code);
+            /* Python code that a native runs (vm_call: a map function, a
+               sort key) gets its frames above this instruction's operands:
+               they must be intact if the native then blocks and the
+               instruction runs again (list(map(f, pool.imap(...)))) */
+            th->sp = sp_start;
             call_outcome oc = dispatch_call(th, cbase, callable, self, args, npos, kwnames, kwv, nkw);
             if (args != argbuf) free(args);
             free(kwnames);
