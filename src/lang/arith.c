@@ -240,6 +240,10 @@ vm_status ops_binary(vm_thread *th, int op, value a, value b, bool inplace, valu
     if (op == AST_OP_MOD && v_is_obj(a, OK_STR)) {
         return fmtops_percent(th, V_STR(a), b, out);
     }
+    if (v_is_obj(a, OK_SET) && v_is_obj(b, OK_SET)) {
+        int sop = op == AST_OP_BITOR ? '|' : op == AST_OP_BITAND ? '&' : op == AST_OP_SUB ? '-' : op == AST_OP_BITXOR ? '^' : 0;
+        if (sop) return set_binary(th, sop, a, b, inplace, out);
+    }
     if (op == AST_OP_BITOR && v_is_obj(a, OK_DICT) && v_is_obj(b, OK_DICT)) {
         dict_obj *r = inplace ? V_DICT(a) : dict_new(th->vm);
         size_t pos = 0;
@@ -343,6 +347,7 @@ vm_status ops_eq(vm_thread *th, value a, value b, bool *out) {
             *out = true;
             return VM_OK;
         }
+        case OK_SET: *out = set_equal(V_SET(a), V_SET(b)); return VM_OK;
         case OK_RANGE: {
             range_obj *x = (range_obj *)a.u.o, *y = (range_obj *)b.u.o;
             *out = x->start == y->start && x->stop == y->stop && x->step == y->step;
@@ -433,6 +438,11 @@ static vm_status rich_compare(vm_thread *th, int cmp, value a, value b, value *o
         case OK_LIST: return seq_order(th, cmp, V_LIST(a)->items, V_LIST(a)->len, V_LIST(b)->items, V_LIST(b)->len, out);
         case OK_TUPLE:
             return seq_order(th, cmp, V_TUPLE(a)->items, V_TUPLE(a)->len, V_TUPLE(b)->items, V_TUPLE(b)->len, out);
+        case OK_SET: {
+            int sop = cmp == AST_CMP_LT ? '<' : cmp == AST_CMP_LE ? 'l' : cmp == AST_CMP_GT ? '>' : 'g';
+            *out = v_bool(set_compare(sop, V_SET(a), V_SET(b)));
+            return VM_OK;
+        }
         default: break;
         }
     }

@@ -574,7 +574,7 @@ static vm_status bi_id(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "id", 1, 1);
     if (st != VM_OK) return st;
     value x = a->pos[0];
-    int64_t id = x.tag == VT_OBJ ? (int64_t)(0x7f3a00000000LL + (int64_t)x.u.o->spare * 0x30) : 0x55d0c0000000LL + x.u.i * 32 + x.tag;
+    int64_t id = x.tag == VT_OBJ ? (int64_t)obj_address(x.u.o) : 0x55d0c0000000LL + x.u.i * 32 + x.tag;
     *out = v_int(id);
     return VM_OK;
 }

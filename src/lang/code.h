@@ -63,6 +63,9 @@
     X(BUILD_TUPLE,    99,  "tuple of arg values") \
     X(BUILD_DICT,     99,  "dict of arg key/value pairs") \
     X(LIST_APPEND,    -1,  "append TOS to the list arg deep (comprehensions)") \
+    X(BUILD_SET,      99,  "set of arg values, added in order") \
+    X(SET_ADD,        -1,  "add TOS to the set arg deep (displays, comprehensions)") \
+    X(SET_UPDATE,     -1,  "update the set TOS1 with iterable TOS; arg 2: TOS is a tuple of constants, added through a frozenset as CPython's constant set displays are") \
     X(DICT_SET,       -2,  "store TOS1: TOS into the dict arg deep (comprehensions)") \
     X(LIST_EXTEND,    -1,  "extend the list TOS1 with iterable TOS") \
     X(DICT_UPDATE,    -1,  "update the dict TOS1 with mapping TOS") \

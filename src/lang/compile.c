@@ -111,7 +111,7 @@ static int op_effect(opcode op, int arg) {
     switch (op) {
     case OP_CALL_METHOD: return -(arg + 1);
     case OP_BUILD_SLICE: return 1 - arg;
-    case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_STRING: return 1 - arg;
+    case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_STRING: case OP_BUILD_SET: return 1 - arg;
     case OP_BUILD_DICT: return 1 - 2 * arg;
     case OP_UNPACK_SEQUENCE: return arg - 1;
     case OP_UNPACK_EX: return (arg & 0xff) + (arg >> 8);
@@ -408,6 +408,48 @@ static void c_list_with_stars(cunit *u, const ast_list *elts) {
     }
 }
 
+/* Whether CPython's optimizer makes n a constant: literals, a signed
+ * number, a tuple of constants. */
+static bool is_constant(const ast_node *n) {
+    switch (n->kind) {
+    case AST_INT: case AST_FLOAT: case AST_STR: case AST_NONE: case AST_TRUE: case AST_FALSE: return true;
+    case AST_UNARYOP:
+        return (n->u.unary.op == AST_UOP_NEG || n->u.unary.op == AST_UOP_POS) &&
+               (n->u.unary.operand->kind == AST_INT || n->u.unary.operand->kind == AST_FLOAT);
+    case AST_TUPLE:
+        for (int i = 0; i < n->u.seq.elts.n; i++)
+            if (!is_constant(n->u.seq.elts.items[i])) return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* {a, b, *c}. As in CPython 3.11, three or more constants go through a
+ * frozenset constant (which can give another table order than adding
+ * them one by one); anything else is added in order. */
+static void c_set_display(cunit *u, const ast_list *elts) {
+    bool constant = elts->n > 2;
+    for (int i = 0; constant && i < elts->n; i++) constant = is_constant(elts->items[i]);
+    if (constant) {
+        emit(u, OP_BUILD_SET, 0);
+        for (int i = 0; i < elts->n; i++) c_expr(u, elts->items[i]);
+        emit(u, OP_BUILD_TUPLE, elts->n);
+        emit(u, OP_SET_UPDATE, 2);
+        return;
+    }
+    if (!has_starred(elts)) {
+        for (int i = 0; i < elts->n; i++) c_expr(u, elts->items[i]);
+        emit(u, OP_BUILD_SET, elts->n);
+        return;
+    }
+    emit(u, OP_BUILD_SET, 0);
+    for (int i = 0; i < elts->n; i++) {
+        const ast_node *e = elts->items[i];
+        c_expr(u, e->kind == AST_STARRED ? e->u.starred.value : e);
+        emit(u, e->kind == AST_STARRED ? OP_SET_UPDATE : OP_SET_ADD, 1);
+    }
+}
+
 static void c_fstring_parts(cunit *u, const ast_node *n) {
     const ast_list *parts = &n->u.fstring.parts;
     if (parts->n == 0) {
@@ -558,12 +600,15 @@ static void c_comprehension(cunit *u, const ast_node *n) {
         comp_error(u, n, "internal error: no scope for comprehension");
         return;
     }
-    const char *name = n->kind == AST_DICTCOMP ? "<dictcomp>" : n->kind == AST_GENEXP ? "<genexpr>" : "<listcomp>";
+    const char *name = n->kind == AST_DICTCOMP  ? "<dictcomp>"
+                       : n->kind == AST_SETCOMP ? "<setcomp>"
+                       : n->kind == AST_GENEXP  ? "<genexpr>"
+                                                : "<listcomp>";
     cunit *cu = xcalloc(1, sizeof(cunit));
     unit_init(cu, u->c, sc, u, name, strlen(name), NULL, n->line);
     cu->flags |= CO_COMPREHENSION;
     const ast_list *gens = &n->u.comp.generators;
-    emit(cu, n->kind == AST_DICTCOMP ? OP_BUILD_DICT : OP_BUILD_LIST, 0);
+    emit(cu, n->kind == AST_DICTCOMP ? OP_BUILD_DICT : n->kind == AST_SETCOMP ? OP_BUILD_SET : OP_BUILD_LIST, 0);
     int ngen = gens->n;
     int *starts = xcalloc((size_t)ngen + 1, sizeof(int)), *exits = xcalloc((size_t)ngen + 1, sizeof(int));
     for (int i = 0; i < ngen; i++) {
@@ -589,7 +634,7 @@ static void c_comprehension(cunit *u, const ast_node *n) {
         emit(cu, OP_DICT_SET, ngen + 1);
     } else {
         c_expr(cu, n->u.comp.elt);
-        emit(cu, OP_LIST_APPEND, ngen + 1);
+        emit(cu, n->kind == AST_SETCOMP ? OP_SET_ADD : OP_LIST_APPEND, ngen + 1);
     }
     for (int i = ngen - 1; i >= 0; i--) {
         emit(cu, OP_JUMP, starts[i]);
@@ -647,8 +692,7 @@ static void c_expr(cunit *u, const ast_node *n) {
             emit(u, OP_BUILD_LIST, n->u.seq.elts.n);
         }
         break;
-    case AST_SET: unsupported(u, n, "set displays"); break;
-    case AST_SETCOMP: unsupported(u, n, "set comprehensions"); break;
+    case AST_SET: c_set_display(u, &n->u.seq.elts); break;
     case AST_DICT: {
         bool any_splat = false;
         for (int i = 0; i < n->u.dict.keys.n; i++)
@@ -752,7 +796,7 @@ static void c_expr(cunit *u, const ast_node *n) {
         emit(u, OP_BUILD_SLICE, count);
         break;
     }
-    case AST_LISTCOMP: case AST_GENEXP: case AST_DICTCOMP: c_comprehension(u, n); break;
+    case AST_LISTCOMP: case AST_GENEXP: case AST_DICTCOMP: case AST_SETCOMP: c_comprehension(u, n); break;
     case AST_YIELD: unsupported(u, n, "generators (yield)"); break;
     case AST_AWAIT: unsupported(u, n, "await expressions"); break;
     case AST_NAMEDEXPR: unsupported(u, n, "assignment expressions (:=)"); break;

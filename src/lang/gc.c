@@ -56,6 +56,11 @@ static void gc_trace(obj *o) {
         }
         break;
     }
+    case OK_SET: {
+        set_obj *s = (set_obj *)o;
+        for (size_t i = 0; i <= s->mask; i++) gc_mark_value(s->table[i].key);
+        break;
+    }
     case OK_FUNC: {
         func_obj *f = (func_obj *)o;
         gc_push((obj *)f->globals);
@@ -122,6 +127,7 @@ static size_t gc_obj_size(const obj *o) {
     case OK_DICT:
         return sizeof(dict_obj) + ((const dict_obj *)o)->entries_cap * sizeof(dict_entry) +
                ((const dict_obj *)o)->index_cap * sizeof(int32_t);
+    case OK_SET: return sizeof(set_obj) + (((const set_obj *)o)->mask + 1) * sizeof(set_entry);
     default: return 64;
     }
 }
@@ -136,6 +142,7 @@ static void gc_free_obj(obj *o) {
         free(((dict_obj *)o)->entries);
         free(((dict_obj *)o)->index);
         break;
+    case OK_SET: free(((set_obj *)o)->table); break;
     case OK_INSTANCE: {
         instance_obj *in = (instance_obj *)o;
         if (in->ntype && in->ntype->free) in->ntype->free(in->payload);

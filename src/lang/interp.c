@@ -71,6 +71,7 @@ vm *vm_new(const lang_program *prog, const lang_run_opts *opts) {
     exc_install(m);
     str_methods_install(m);
     container_methods_install(m);
+    set_install(m);
     builtins_install(m);
     dict_set_cstr(m, m->main_globals, "__builtins__", v_obj(m->builtins));
     return m;

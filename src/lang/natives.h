@@ -32,6 +32,7 @@ void builtins_install(vm *m);           /* builtins.c: functions */
 void types_install(vm *m);              /* types.c: classes int, str, list... and their methods */
 void str_methods_install(vm *m);        /* str_methods.c */
 void container_methods_install(vm *m);  /* containers.c: list, tuple, dict methods */
+void set_install(vm *m);                /* set.c: set and frozenset */
 void exc_install(vm *m);                /* exc.c: the exception hierarchy */
 /* Prints an uncaught exception as CPython does ("Traceback ...") to fd 2. */
 void exc_print_traceback(vm_thread *th, value exc);

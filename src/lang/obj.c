@@ -268,6 +268,8 @@ dict_obj *dict_new(vm *m) {
     return d;
 }
 
+uint64_t obj_address(const obj *o) { return 0x7f3a00000000ULL + (uint64_t)o->spare * 0x30ULL; }
+
 static int64_t hash_int(int64_t i) {
     if (i == -1) return -2;
     if (i > -(int64_t)((1ULL << 61) - 1) && i < (int64_t)((1ULL << 61) - 1)) return i;
@@ -277,24 +279,48 @@ static int64_t hash_int(int64_t i) {
     return r;
 }
 
+/* CPython's _Py_HashDouble: exact on integral values (hash(2.0) ==
+ * hash(2)) and, for the rest, the same bits as CPython. */
+static int64_t hash_float(double v) {
+    const uint64_t modulus = (1ULL << 61) - 1;
+    if (isinf(v)) return v > 0 ? 314159 : -314159;
+    if (isnan(v)) return 0;
+    int e;
+    double m = frexp(v, &e);
+    int sign = 1;
+    if (m < 0) {
+        sign = -1;
+        m = -m;
+    }
+    uint64_t x = 0;
+    while (m != 0.0) {
+        x = ((x << 28) & modulus) | x >> (61 - 28);
+        m *= 268435456.0;
+        e -= 28;
+        uint64_t y = (uint64_t)m;
+        m -= (double)y;
+        x += y;
+        if (x >= modulus) x -= modulus;
+    }
+    e = e >= 0 ? e % 61 : 61 - 1 - ((-1 - e) % 61);
+    x = ((x << e) & modulus) | x >> (61 - e);
+    x = x * (uint64_t)(int64_t)sign;
+    if (x == (uint64_t)-1) x = (uint64_t)-2;
+    return (int64_t)x;
+}
+
 bool dict_key_hash(value v, int64_t *out) {
     switch (v.tag) {
     case VT_NONE: *out = 0x5f3759df; return true;
     case VT_BOOL:
     case VT_INT: *out = hash_int(v.u.i); return true;
-    case VT_FLOAT: {
-        double f = v.u.f;
-        if (f == floor(f) && fabs(f) < 9.2e18) { *out = hash_int((int64_t)f); return true; }
-        uint64_t bits;
-        memcpy(&bits, &f, sizeof bits);
-        int64_t h = (int64_t)((bits ^ (bits >> 29)) >> 3);
-        *out = h == -1 ? -2 : h;
-        return true;
-    }
+    case VT_FLOAT: *out = hash_float(v.u.f); return true;
     case VT_OBJ:
         switch (v.u.o->kind) {
         case OK_STR: *out = str_hash(V_STR(v)); return true;
         case OK_TUPLE: {
+            /* CPython's tuplehash (xxHash lanes), so hash(t) and the order
+               of a set of tuples match */
             tuple_obj *t = V_TUPLE(v);
             uint64_t acc = 2870177450012600261ULL;
             for (size_t i = 0; i < t->len; i++) {
@@ -304,12 +330,24 @@ bool dict_key_hash(value v, int64_t *out) {
                 acc = (acc << 31) | (acc >> 33);
                 acc *= 11400714785074694791ULL;
             }
-            int64_t r = (int64_t)(acc >> 1);
-            *out = r == -1 ? -2 : r;
+            acc += (uint64_t)t->len ^ (2870177450012600261ULL ^ 3527539ULL);
+            *out = acc == (uint64_t)-1 ? 1546275796 : (int64_t)acc;
             return true;
         }
+        case OK_SET:
+            if (!V_SET(v)->frozen) return false;
+            *out = set_frozen_hash(V_SET(v));
+            return true;
         case OK_LIST: case OK_DICT: case OK_DICTVIEW: return false;
-        default: *out = (int64_t)((uintptr_t)v.u.o >> 4); return true;
+        default: {
+            /* CPython's _Py_HashPointer of the address id() shows: the
+               same on every run (a pointer would vary with ASLR, and so
+               would the order of a set of objects) */
+            uint64_t y = obj_address(v.u.o);
+            y = (y >> 4) | (y << 60);
+            *out = y == (uint64_t)-1 ? -2 : (int64_t)y;
+            return true;
+        }
         }
     default: return false;
     }
@@ -327,6 +365,7 @@ bool dict_key_eq(value a, value b) {
                 if (!dict_key_eq(x->items[i], y->items[i])) return false;
             return true;
         }
+        if (a.u.o->kind == OK_SET) return set_equal(V_SET(a), V_SET(b));
         return false;
     }
     if (a.tag == VT_OBJ || b.tag == VT_OBJ) return false;

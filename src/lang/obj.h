@@ -63,6 +63,21 @@ bool dict_key_eq(value a, value b);
 /* Hash of a value that needs no user code; returns false if unhashable. */
 bool dict_key_hash(value v, int64_t *out);
 
+/* The address id() and reprs show for o: derived from its allocation
+ * number, so the same on every run, while looking like CPython's. */
+uint64_t obj_address(const obj *o);
+
+/* ---- sets (set.c; no user code runs: keys compare like dict keys) ---- */
+set_obj *set_new(vm *m, bool frozen);
+void set_add_hashed(set_obj *s, value key, int64_t hash);
+bool set_contains_hashed(const set_obj *s, value key, int64_t hash);
+/* Iteration in table order: *pos starts at 0; hash may be NULL. */
+bool set_next(const set_obj *s, size_t *pos, value *key, int64_t *hash);
+bool set_equal(const set_obj *a, const set_obj *b);
+/* <, <=, >, >= as subset tests; op is '<', 'l' (<=), '>' or 'g' (>=). */
+bool set_compare(int op, const set_obj *a, const set_obj *b);
+int64_t set_frozen_hash(const set_obj *s);
+
 /* ---- classes and instances ---- */
 class_obj *class_new(vm *m, str_obj *name, class_obj *base);
 /* The module a class's repr and tracebacks name: shown_module, else

@@ -38,6 +38,7 @@ class_obj *ops_type(vm *m, value v) {
     case OK_SUPER: return m->cls.super;
     case OK_DICTVIEW: return m->cls.dictview;
     case OK_PROPERTY: return m->cls.property;
+    case OK_SET: return V_SET(v)->frozen ? m->cls.frozenset : m->cls.set;
     case OK_KIND_COUNT: break;
     }
     return m->cls.object;
@@ -427,7 +428,7 @@ static vm_status seq_slice(vm_thread *th, value o, slice_obj *s, value *out) {
     return VM_OK;
 }
 
-static vm_status key_error(vm_thread *th, value key) {
+vm_status ops_key_error(vm_thread *th, value key) {
     value exc = vm_exc_new(th, th->vm->cls.KeyError, NULL);
     dict_set_str(V_INST(exc)->dict, th->vm->names.args, tuple_pack(th->vm, 1, &key));
     return vm_raise_value(th, exc);
@@ -457,7 +458,7 @@ vm_status ops_getitem(vm_thread *th, value o, value key, value *out) {
             bool found;
             vm_status st = ops_dict_get(th, V_DICT(o), key, out, &found);
             if (st != VM_OK) return st;
-            if (!found) return key_error(th, key);
+            if (!found) return ops_key_error(th, key);
             return VM_OK;
         }
         case OK_RANGE: {
@@ -571,7 +572,7 @@ vm_status ops_delitem(vm_thread *th, value o, value key) {
         bool found;
         vm_status st = ops_dict_del(th, V_DICT(o), key, &found);
         if (st != VM_OK) return st;
-        if (!found) return key_error(th, key);
+        if (!found) return ops_key_error(th, key);
         return VM_OK;
     }
     if (v_is_obj(o, OK_INSTANCE)) {
@@ -594,6 +595,7 @@ vm_status ops_len(vm_thread *th, value v, int64_t *out) {
         case OK_LIST: *out = (int64_t)V_LIST(v)->len; return VM_OK;
         case OK_TUPLE: *out = (int64_t)V_TUPLE(v)->len; return VM_OK;
         case OK_DICT: *out = (int64_t)V_DICT(v)->count; return VM_OK;
+        case OK_SET: *out = (int64_t)V_SET(v)->used; return VM_OK;
         case OK_DICTVIEW: *out = (int64_t)((dictview_obj *)v.u.o)->d->count; return VM_OK;
         case OK_RANGE: {
             range_obj *r = (range_obj *)v.u.o;
@@ -665,6 +667,7 @@ bool ops_truthy_fast(value v, bool *out) {
     case OK_LIST: *out = V_LIST(v)->len != 0; return true;
     case OK_TUPLE: *out = V_TUPLE(v)->len != 0; return true;
     case OK_DICT: *out = V_DICT(v)->count != 0; return true;
+    case OK_SET: *out = V_SET(v)->used != 0; return true;
     case OK_INSTANCE: return false;
     case OK_RANGE: case OK_DICTVIEW: return false;
     default: *out = true; return true;
@@ -758,6 +761,11 @@ vm_status ops_iter(vm_thread *th, value v, value *out) {
             *out = v_obj(it);
             return VM_OK;
         case OK_ITER: *out = v; return VM_OK;
+        case OK_SET:
+            it = iter_new(m, IT_SET, v);
+            it->end = (int64_t)V_SET(v)->used;
+            *out = v_obj(it);
+            return VM_OK;
         case OK_INSTANCE: {
             value meth;
             if (ops_find_dunder(v, m->names.iter, &meth)) return ops_call_dunder(th, meth, v, NULL, 0, out);
@@ -880,6 +888,19 @@ vm_status ops_next(vm_thread *th, value itv, value *out, bool *done) {
         *out = v_obj(t);
         return VM_OK;
     }
+    case IT_SET: {
+        set_obj *s = V_SET(it->seq);
+        if (it->pos < 0) break;
+        if ((int64_t)s->used != it->end) {
+            it->pos = -1;
+            return vm_raise(th, m->cls.RuntimeError, "Set changed size during iteration");
+        }
+        size_t pos = (size_t)it->pos;
+        bool more = set_next(s, &pos, out, NULL);
+        it->pos = more ? (int64_t)pos : -1;
+        if (!more) break;
+        return VM_OK;
+    }
     case IT_REVERSED: {
         if (it->pos < 0) break;
         value s = it->seq;
@@ -984,6 +1005,7 @@ vm_status ops_contains(vm_thread *th, value c, value item, bool *out) {
         value dummy;
         return ops_dict_get(th, V_DICT(c), item, &dummy, out);
     }
+    if (v_is_obj(c, OK_SET)) return set_contains(th, V_SET(c), item, out);
     if (v_is_obj(c, OK_DICTVIEW) && ((dictview_obj *)c.u.o)->sub == 0) {
         value dummy;
         return ops_dict_get(th, ((dictview_obj *)c.u.o)->d, item, &dummy, out);

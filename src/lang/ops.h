@@ -60,6 +60,15 @@ vm_status ops_to_list(vm_thread *th, value iterable, list_obj **out);
 
 /* Dict access with full Python hashing/equality rules. */
 vm_status ops_dict_get(vm_thread *th, dict_obj *d, value key, value *out, bool *found);
+/* Sets (set.c): adding and looking up hash the key (TypeError if it
+ * cannot be); update takes a set, a dict or any iterable; binary is
+ * |, &, - or ^ (op '|', '&', '-', '^') of a set with a set. */
+vm_status set_add(vm_thread *th, set_obj *s, value key);
+vm_status set_contains(vm_thread *th, const set_obj *s, value key, bool *out);
+vm_status set_update(vm_thread *th, set_obj *s, value other);
+vm_status set_binary(vm_thread *th, int op, value a, value b, bool inplace, value *out);
+/* Raises KeyError(key). */
+vm_status ops_key_error(vm_thread *th, value key);
 vm_status ops_dict_set(vm_thread *th, dict_obj *d, value key, value v);
 vm_status ops_dict_del(vm_thread *th, dict_obj *d, value key, bool *found);
 

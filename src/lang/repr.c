@@ -10,8 +10,6 @@
 
 enum { REPR_MAX_DEPTH = 200 };
 
-static uint64_t fake_address(const obj *o) { return 0x7f3a00000000ULL + (uint64_t)o->spare * 0x30ULL; }
-
 static vm_status repr_seq(vm_thread *th, const value *items, size_t n, strbuf *out, int depth);
 
 /* Tracks containers being printed so that cycles print as [...] / {...}. */
@@ -74,6 +72,28 @@ static vm_status repr_container(vm_thread *th, value v, strbuf *out, int depth) 
     default: break;
     }
     repr_depth--;
+    return st;
+}
+
+/* {1, 2}, set(), frozenset({1, 2}), frozenset(): items in table order. */
+static vm_status repr_set(vm_thread *th, value v, strbuf *out, int depth) {
+    set_obj *s = V_SET(v);
+    if (s->used == 0) {
+        sb_puts(out, s->frozen ? "frozenset()" : "set()");
+        return VM_OK;
+    }
+    if (s->frozen) sb_puts(out, "frozenset(");
+    sb_putc(out, '{');
+    size_t pos = 0;
+    value k;
+    vm_status st = VM_OK;
+    for (bool first = true; st == VM_OK && set_next(s, &pos, &k, NULL); first = false) {
+        if (repr_plain && out->len > repr_plain_limit) break;
+        if (!first) sb_puts(out, ", ");
+        st = repr_inner(th, k, out, depth + 1);
+    }
+    sb_putc(out, '}');
+    if (s->frozen) sb_putc(out, ')');
     return st;
 }
 
@@ -145,14 +165,15 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
     switch ((obj_kind)o->kind) {
     case OK_STR: fmt_str_repr(out, V_STR(v)->data, V_STR(v)->len); return VM_OK;
     case OK_LIST: case OK_TUPLE: case OK_DICT: return repr_container(th, v, out, depth);
+    case OK_SET: return repr_set(th, v, out, depth);
     case OK_FUNC:
-        sb_printf(out, "<function %s at 0x%llx>", V_FUNC(v)->co->qualname, (unsigned long long)fake_address(o));
+        sb_printf(out, "<function %s at 0x%llx>", V_FUNC(v)->co->qualname, (unsigned long long)obj_address(o));
         return VM_OK;
     case OK_NATIVE: {
         native_obj *n = (native_obj *)o;
         if (n->data.tag == VT_OBJ && n->is_method)
             sb_printf(out, "<built-in method %s of %s object at 0x%llx>", n->name, ops_type_name(m, n->data),
-                      (unsigned long long)fake_address(n->data.u.o));
+                      (unsigned long long)obj_address(n->data.u.o));
         else
             sb_printf(out, "<built-in function %s>", n->name);
         return VM_OK;
@@ -161,7 +182,7 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
         bound_obj *b = (bound_obj *)o;
         if (v_is_obj(b->func, OK_NATIVE)) {
             sb_printf(out, "<built-in method %s of %s object at 0x%llx>", ((native_obj *)b->func.u.o)->name,
-                      ops_type_name(m, b->self), (unsigned long long)(b->self.tag == VT_OBJ ? fake_address(b->self.u.o) : 0));
+                      ops_type_name(m, b->self), (unsigned long long)(b->self.tag == VT_OBJ ? obj_address(b->self.u.o) : 0));
             return VM_OK;
         }
         sb_printf(out, "<bound method %s of ", v_is_obj(b->func, OK_FUNC) ? V_FUNC(b->func)->co->qualname : "?");
@@ -183,10 +204,10 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
         if (in->cls->flags & CLS_EXCEPTION) return repr_exception(th, v, out, depth);
         sb_putc(out, '<');
         class_full_name(in->cls, out);
-        sb_printf(out, " object at 0x%llx>", (unsigned long long)fake_address(o));
+        sb_printf(out, " object at 0x%llx>", (unsigned long long)obj_address(o));
         return VM_OK;
     }
-    case OK_CELL: sb_printf(out, "<cell at 0x%llx>", (unsigned long long)fake_address(o)); return VM_OK;
+    case OK_CELL: sb_printf(out, "<cell at 0x%llx>", (unsigned long long)obj_address(o)); return VM_OK;
     case OK_RANGE: {
         range_obj *r = (range_obj *)o;
         if (r->step == 1) sb_printf(out, "range(%lld, %lld)", (long long)r->start, (long long)r->stop);
@@ -194,7 +215,7 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
         return VM_OK;
     }
     case OK_ITER:
-        sb_printf(out, "<%s object at 0x%llx>", ops_type_name(m, v), (unsigned long long)fake_address(o));
+        sb_printf(out, "<%s object at 0x%llx>", ops_type_name(m, v), (unsigned long long)obj_address(o));
         return VM_OK;
     case OK_MODULE:
         sb_printf(out, "<module '%s' (built-in)>", ((module_obj *)o)->name->data);
@@ -238,7 +259,7 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
         sb_puts(out, "])");
         return VM_OK;
     }
-    case OK_PROPERTY: sb_printf(out, "<property object at 0x%llx>", (unsigned long long)fake_address(o)); return VM_OK;
+    case OK_PROPERTY: sb_printf(out, "<property object at 0x%llx>", (unsigned long long)obj_address(o)); return VM_OK;
     case OK_KIND_COUNT: break;
     }
     sb_puts(out, "<?>");

@@ -39,7 +39,7 @@ typedef struct value {
 typedef enum obj_kind {
     OK_STR, OK_LIST, OK_TUPLE, OK_DICT, OK_FUNC, OK_NATIVE, OK_BOUND,
     OK_CLASS, OK_INSTANCE, OK_CELL, OK_RANGE, OK_ITER, OK_MODULE, OK_SLICE,
-    OK_SUPER, OK_DICTVIEW, OK_PROPERTY, OK_KIND_COUNT
+    OK_SUPER, OK_DICTVIEW, OK_PROPERTY, OK_SET, OK_KIND_COUNT
 } obj_kind;
 
 enum { OBJ_PERMANENT = 1 };
@@ -96,6 +96,24 @@ typedef struct dict_obj {
     int32_t *index;
     size_t index_cap;  /* power of two */
 } dict_obj;
+
+/* A set slot: active (key defined), unused (key VT_UNDEF, hash 0) or a
+ * deleted "dummy" (key VT_UNDEF, hash -1), as in CPython's setobject.c,
+ * whose table layout (and so iteration order) set.c reproduces. */
+typedef struct set_entry {
+    value key;
+    int64_t hash;
+} set_entry;
+
+typedef struct set_obj {
+    obj hdr;
+    set_entry *table;  /* mask + 1 slots (a power of two, at least 8) */
+    size_t mask;
+    size_t fill;       /* active + dummy slots */
+    size_t used;       /* active slots: len() */
+    size_t finger;     /* where pop() looks next */
+    bool frozen;       /* a frozenset: hashable, never changed */
+} set_obj;
 
 struct code_obj;
 typedef struct class_obj class_obj;
@@ -200,6 +218,7 @@ typedef enum iter_kind {
     IT_DICT,       /* over a dict: a = 0 keys, 1 values, 2 items */
     IT_ENUMERATE,  /* seq = inner iterator, pos = counter */
     IT_ZIP,        /* seq = tuple of iterators */
+    IT_SET,        /* over a set's table: pos = next slot, end = its size when the iteration began */
     IT_REVERSED,   /* seq = list/tuple/str, pos counts down */
     IT_MAP,        /* seq = tuple(func, iterators...) */
     IT_FILTER,     /* seq = tuple(func, iterator) */
@@ -256,6 +275,7 @@ static inline bool v_is_obj(value v, obj_kind k) { return v.tag == VT_OBJ && v.u
 #define V_LIST(v) ((list_obj *)(v).u.o)
 #define V_TUPLE(v) ((tuple_obj *)(v).u.o)
 #define V_DICT(v) ((dict_obj *)(v).u.o)
+#define V_SET(v) ((set_obj *)(v).u.o)
 #define V_FUNC(v) ((func_obj *)(v).u.o)
 #define V_CLASS(v) ((class_obj *)(v).u.o)
 #define V_INST(v) ((instance_obj *)(v).u.o)

@@ -1069,6 +1069,46 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
             list_append(V_LIST(sp[-(int)arg]), v);
             break;
         }
+        case OP_BUILD_SET: {
+            set_obj *s = set_new(m, false);
+            value sv = v_obj(s);
+            value *items = sp - arg;
+            SAVE();
+            for (uint32_t i = 0; i < arg; i++) {
+                st = set_add(th, s, items[i]);
+                CHECK(st);
+            }
+            sp = items;
+            PUSH(sv);
+            break;
+        }
+        case OP_SET_ADD: {
+            value v = POP();
+            SAVE();
+            st = set_add(th, V_SET(sp[-(int)arg]), v);
+            CHECK(st);
+            RELOAD();
+            break;
+        }
+        case OP_SET_UPDATE: {
+            value it = POP();
+            SAVE();
+            if (arg == 2) {
+                /* the constant: frozenset(tuple), whose items the compiler
+                   then re-adds in table order (merge_consts_recursive) */
+                set_obj *first = set_new(m, true), *constant = set_new(m, true);
+                st = set_update(th, first, it);
+                size_t pos = 0;
+                value k;
+                int64_t h;
+                while (st == VM_OK && set_next(first, &pos, &k, &h)) set_add_hashed(constant, k, h);
+                it = v_obj(constant);
+            }
+            if (st == VM_OK) st = set_update(th, V_SET(sp[-1]), it);
+            CHECK(st);
+            RELOAD();
+            break;
+        }
         case OP_DICT_SET: {
             value v = POP(), k = POP();
             SAVE();

@@ -680,7 +680,7 @@ static const native_def mpsem_methods[] = {
 
 static vm_status mpevent_repr(vm_thread *th, value self, strbuf *out) {
     sync_event *e = V_INST(self)->payload;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     sb_printf(out, "<Event at 0x%llx %s>", addr, e->flag ? "set" : "unset");
     (void)th;
     return VM_OK;
@@ -795,7 +795,7 @@ static const native_def mpcond_methods[] = {
 
 static vm_status mpbarrier_repr(vm_thread *th, value self, strbuf *out) {
     sync_barrier *b = V_INST(self)->payload;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     sb_printf(out, "<multiprocessing.synchronize.Barrier at 0x%llx: waiters=%d/%d>", addr, b->count, b->parties);
     (void)th;
     return VM_OK;

@@ -362,7 +362,7 @@ static vm_status lock_locked(vm_thread *th, const vm_args *a, value *out) {
 
 static vm_status lock_repr(vm_thread *th, value self, strbuf *out) {
     sync_lock *l = V_INST(self)->payload;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     if (l->rlock)
         sb_printf(out, "<%s _thread.RLock object owner=%lld count=%lld at 0x%llx>", l->locked ? "locked" : "unlocked",
                   (long long)(l->locked && l->owner ? l->owner->ident : 0), (long long)(l->locked ? l->count : 0), addr);
@@ -515,7 +515,7 @@ static const native_def cond_methods[] = {
 /* Semaphore, BoundedSemaphore */
 static vm_status sem_repr(vm_thread *th, value self, strbuf *out) {
     sync_sem *s = V_INST(self)->payload;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     if (s->bounded)
         sb_printf(out, "<threading.BoundedSemaphore at 0x%llx: value=%lld/%lld>", addr, (long long)s->value,
                   (long long)s->initial);
@@ -586,7 +586,7 @@ static const simmod_prop sem_props[] = {{"_value", sem_value, NULL}, {NULL, NULL
 /* Event */
 static vm_status event_repr(vm_thread *th, value self, strbuf *out) {
     sync_event *e = V_INST(self)->payload;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     sb_printf(out, "<threading.Event at 0x%llx: %s>", addr, e->flag ? "set" : "unset");
     (void)th;
     return VM_OK;
@@ -634,7 +634,7 @@ static const native_def event_methods[] = {
 /* Barrier */
 static vm_status barrier_repr(vm_thread *th, value self, strbuf *out) {
     sync_barrier *b = V_INST(self)->payload;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     if (b->broken) sb_printf(out, "<threading.Barrier at 0x%llx: broken>", addr);
     else sb_printf(out, "<threading.Barrier at 0x%llx: waiters=%d/%d>", addr, b->count, b->parties);
     (void)th;

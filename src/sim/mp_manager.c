@@ -208,7 +208,7 @@ static const native_type mgr_conn_type = {.name = "_ManagerConnection"};
 /* ------------------------------------------------------------ helpers */
 
 static unsigned long long mp_manager_address(value v) {
-    return 0x7f3a00000000ULL + (unsigned long long)v.u.o->spare * 0x30ULL;
+    return (unsigned long long)obj_address(v.u.o);
 }
 
 static int64_t mp_manager_hop(size_t bytes) { return MGR_HOP_NS + sim_pickle_cost_ns(bytes); }

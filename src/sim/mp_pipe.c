@@ -319,7 +319,7 @@ static void mp_pipe_trace(sim_thread *st, mp_pipe_chan *c, trace_kind kind, valu
 
 static vm_status mp_pipe_repr(vm_thread *th, value self, strbuf *out) {
     (void)th;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     sb_printf(out, "<multiprocessing.connection.Connection object at 0x%llx>", addr);
     return VM_OK;
 }

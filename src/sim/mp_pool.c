@@ -138,7 +138,7 @@ static const char *const job_class_names[] = {"ApplyResult", "MapResult", "IMapI
 
 static vm_status job_repr(vm_thread *th, value self, strbuf *out) {
     pool_job *j = V_INST(self)->payload;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     sb_printf(out, "<multiprocessing.pool.%s object at 0x%llx>", job_class_names[j->kind], addr);
     (void)th;
     return VM_OK;

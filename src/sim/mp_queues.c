@@ -52,7 +52,7 @@ static const char *const kind_names[] = {"Queue", "JoinableQueue", "SimpleQueue"
 
 static vm_status mpq_repr(vm_thread *th, value self, strbuf *out) {
     mpq *q = V_INST(self)->payload;
-    unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)self.u.o->spare * 0x30ULL;
+    unsigned long long addr = (unsigned long long)obj_address(self.u.o);
     sb_printf(out, "<multiprocessing.queues.%s object at 0x%llx>", kind_names[q->kind], addr);
     (void)th;
     return VM_OK;

@@ -478,7 +478,7 @@ static vm_status mp_shared_setattr(vm_thread *th, value self, str_obj *name, val
 
 /* ------------------------------------------------------------ reprs */
 
-static unsigned long long mp_shared_address(value o) { return 0x7f3a00000000ULL + (unsigned long long)o.u.o->spare * 0x30ULL; }
+static unsigned long long mp_shared_address(value o) { return (unsigned long long)obj_address(o.u.o); }
 
 /* c_int(7), or <multiprocessing.sharedctypes.c_int_Array_5 object at 0x...> */
 static void mp_shared_raw_text(vm_thread *th, const mp_shared_mem *mem, value raw, strbuf *out) {

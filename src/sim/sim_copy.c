@@ -120,7 +120,7 @@ static value dst_builtin_class(sim_copy_ctx *c, class_obj *cls) {
 static value make_ref(sim_copy_ctx *c, value v, const char *qualname) {
     if (strchr(qualname, '<') || strchr(qualname, '.')) {
         char what[320];
-        unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)v.u.o->spare * 0x30ULL;
+        unsigned long long addr = (unsigned long long)obj_address(v.u.o);
         snprintf(what, sizeof what, "<%s %.80s at 0x%llx>: attribute lookup %.80s", v_is_obj(v, OK_CLASS) ? "class" : "function",
                  qualname, addr, qualname);
         copy_fail(c, "Can't pickle %s on __main__ failed", what);
@@ -143,7 +143,7 @@ static value by_reference(sim_copy_ctx *c, value v, const char *qualname) {
     if (strchr(qualname, '<') || strchr(qualname, '.') ||
         !dict_get_cstr(c->dst->main_globals, qualname, &found)) {
         char what[320];
-        unsigned long long addr = 0x7f3a00000000ULL + (unsigned long long)v.u.o->spare * 0x30ULL;
+        unsigned long long addr = (unsigned long long)obj_address(v.u.o);
         snprintf(what, sizeof what, "<%s %.80s at 0x%llx>: attribute lookup %.80s", v_is_obj(v, OK_CLASS) ? "class" : "function",
                  qualname, addr, qualname);
         copy_fail(c, "Can't pickle %s on __main__ failed", what);
@@ -348,6 +348,27 @@ value sim_copy(sim_copy_ctx *c, value v) {
         sim_copy_memo(c, o, out);
         p->fget = sim_copy(c, src->fget);
         p->fset = sim_copy(c, src->fset);
+        break;
+    }
+    case OK_SET: {
+        /* a fork copies the table as it is; pickling sends the items in
+           iteration order and the receiver adds them one by one */
+        set_obj *src = V_SET(v), *ns = set_new(d, src->frozen);
+        out = v_obj(ns);
+        sim_copy_memo(c, o, out);
+        if (c->mode == 0 && src->fill == src->used) {
+            free(ns->table);
+            ns->table = xcalloc(src->mask + 1, sizeof(set_entry));
+            ns->mask = src->mask;
+        }
+        size_t pos = 0;
+        value k;
+        int64_t h;
+        while (set_next(src, &pos, &k, &h)) {
+            value nk = sim_copy(c, k);
+            if (!dict_key_hash(nk, &h)) h = 0; /* cannot happen: set keys are hashable */
+            set_add_hashed(ns, nk, h);
+        }
         break;
     }
     default:
