@@ -915,11 +915,20 @@ static void c_function(cunit *u, const ast_node *n, ast_str name, const ast_args
     emit(u, OP_MAKE_FUNCTION, flags | (idx << 3));
 }
 
-static void c_class(cunit *u, const ast_node *n) {
-    if (n->u.classdef.decorators.n) {
-        unsupported(u, n->u.classdef.decorators.items[0], "class decorators");
-        return;
+/* Decorators are evaluated top to bottom before the def or class, then
+ * applied bottom to top to what it made (as CPython does). */
+static void c_decorators(cunit *u, const ast_list *decorators) {
+    for (int i = 0; i < decorators->n; i++) c_expr(u, decorators->items[i]);
+}
+
+static void c_decorate(cunit *u, const ast_node *n, const ast_list *decorators) {
+    for (int i = decorators->n - 1; i >= 0; i--) {
+        set_line(u, i == 0 ? n : decorators->items[i]);
+        emit(u, OP_CALL, 1);
     }
+}
+
+static void c_class(cunit *u, const ast_node *n) {
     if (n->u.classdef.keywords.n) {
         unsupported(u, n->u.classdef.keywords.items[0], "class keywords (metaclass=...)");
         return;
@@ -928,6 +937,7 @@ static void c_class(cunit *u, const ast_node *n) {
         unsupported(u, n->u.classdef.bases.items[1], "classes with several bases");
         return;
     }
+    c_decorators(u, &n->u.classdef.decorators);
     scope *sc = symtable_child(u->sc, n);
     cunit *cu = xcalloc(1, sizeof(cunit));
     unit_init(cu, u->c, sc, u, n->u.classdef.name.s, n->u.classdef.name.len, NULL, n->line);
@@ -946,6 +956,7 @@ static void c_class(cunit *u, const ast_node *n) {
     emit(u, OP_BUILD_TUPLE, n->u.classdef.bases.n);
     set_line(u, n);
     emit(u, OP_MAKE_CLASS, add_str_const(u, n->u.classdef.name.s, n->u.classdef.name.len));
+    c_decorate(u, n, &n->u.classdef.decorators);
     ast_str nm = n->u.classdef.name;
     name_op(u, nm, 1);
 }
@@ -1361,11 +1372,9 @@ static void c_stmt(cunit *u, const ast_node *n) {
             unsupported(u, n, "async functions");
             break;
         }
-        if (n->u.funcdef.decorators.n) {
-            unsupported(u, n->u.funcdef.decorators.items[0], "decorators");
-            break;
-        }
+        c_decorators(u, &n->u.funcdef.decorators);
         c_function(u, n, n->u.funcdef.name, &n->u.funcdef.args, &n->u.funcdef.body, NULL);
+        c_decorate(u, n, &n->u.funcdef.decorators);
         name_op(u, n->u.funcdef.name, 1);
         break;
     case AST_CLASSDEF: c_class(u, n); break;

@@ -37,7 +37,10 @@ class_obj *ops_type(vm *m, value v) {
     case OK_SLICE: return m->cls.slice;
     case OK_SUPER: return m->cls.super;
     case OK_DICTVIEW: return m->cls.dictview;
-    case OK_PROPERTY: return m->cls.property;
+    case OK_PROPERTY: {
+        int kind = ((property_obj *)v.u.o)->kind;
+        return kind == PROP_STATIC ? m->cls.staticmethod : kind == PROP_CLASS ? m->cls.classmethod : m->cls.property;
+    }
     case OK_SET: return V_SET(v)->frozen ? m->cls.frozenset : m->cls.set;
     case OK_KIND_COUNT: break;
     }
@@ -91,6 +94,25 @@ static value bind(vm *m, value self, value f) {
     if (v_is_obj(f, OK_FUNC)) return v_obj(bound_new(m, self, f));
     if (v_is_obj(f, OK_NATIVE) && ((native_obj *)f.u.o)->is_method) return v_obj(bound_new(m, self, f));
     return f;
+}
+
+/* What class attribute cv gives when looked up through an instance (inst)
+ * or through the class itself (inst VT_UNDEF): a property runs its getter
+ * on an instance, a staticmethod gives its function, a classmethod its
+ * function bound to the class, a function a bound method. */
+static vm_status class_attr(vm_thread *th, value cv, value inst, class_obj *cls, value *out) {
+    if (v_is_obj(cv, OK_PROPERTY)) {
+        property_obj *p = (property_obj *)cv.u.o;
+        switch (p->kind) {
+        case PROP_STATIC: *out = p->fget; return VM_OK;
+        case PROP_CLASS: *out = v_obj(bound_new(th->vm, v_obj(cls), p->fget)); return VM_OK;
+        default:
+            if (inst.tag == VT_UNDEF) break;
+            return vm_call_self(th, p->fget, inst, NULL, 0, out);
+        }
+    }
+    *out = inst.tag == VT_UNDEF ? cv : bind(th->vm, inst, cv);
+    return VM_OK;
 }
 
 /* Special attributes every function-like and class object answers. */
@@ -184,15 +206,10 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
             }
             value cv;
             bool in_class = class_lookup(in->cls, name, &cv);
-            if (in_class && v_is_obj(cv, OK_PROPERTY)) {
-                property_obj *p = (property_obj *)cv.u.o;
-                return vm_call_self(th, p->fget, o, NULL, 0, out);
-            }
+            if (in_class && v_is_obj(cv, OK_PROPERTY) && ((property_obj *)cv.u.o)->kind == PROP_PROPERTY)
+                return class_attr(th, cv, o, in->cls, out);
             if (dict_get_str(in->dict, name, out)) return VM_OK;
-            if (in_class) {
-                *out = bind(m, o, cv);
-                return VM_OK;
-            }
+            if (in_class) return class_attr(th, cv, o, in->cls, out);
             /* the class's __getattr__ is the last resort (its AttributeError
                propagates: getattr with a default and hasattr catch it) */
             value ga;
@@ -203,10 +220,12 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
             *found = false;
             return VM_OK;
         }
-        case OK_CLASS:
-            if (class_lookup(V_CLASS(o), name, out)) return VM_OK;
+        case OK_CLASS: {
+            value cv;
+            if (class_lookup(V_CLASS(o), name, &cv)) return class_attr(th, cv, v_undef(), V_CLASS(o), out);
             *found = false;
             return VM_OK;
+        }
         case OK_MODULE:
             if (dict_get_str(((module_obj *)o.u.o)->dict, name, out)) return VM_OK;
             *found = false;
@@ -214,10 +233,9 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
         case OK_SUPER: {
             super_obj *s = (super_obj *)o.u.o;
             value cv;
-            if (s->start->base && class_lookup(s->start->base, name, &cv)) {
-                *out = bind(m, s->self, cv);
-                return VM_OK;
-            }
+            if (s->start->base && class_lookup(s->start->base, name, &cv))
+                return class_attr(th, cv, v_is_obj(s->self, OK_CLASS) ? v_undef() : s->self,
+                                  v_is_obj(s->self, OK_CLASS) ? V_CLASS(s->self) : ops_type(m, s->self), out);
             *found = false;
             return VM_OK;
         }
@@ -225,11 +243,7 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
         }
     }
     value cv;
-    if (class_lookup(ops_type(m, o), name, &cv)) {
-        if (v_is_obj(cv, OK_PROPERTY)) return vm_call_self(th, ((property_obj *)cv.u.o)->fget, o, NULL, 0, out);
-        *out = bind(m, o, cv);
-        return VM_OK;
-    }
+    if (class_lookup(ops_type(m, o), name, &cv)) return class_attr(th, cv, o, ops_type(m, o), out);
     *found = false;
     return VM_OK;
 }
@@ -265,7 +279,8 @@ vm_status ops_setattr(vm_thread *th, value o, str_obj *name, value v) {
             if (st != VM_OK || handled) return st;
         }
         value cv;
-        if (class_lookup(in->cls, name, &cv) && v_is_obj(cv, OK_PROPERTY)) {
+        if (class_lookup(in->cls, name, &cv) && v_is_obj(cv, OK_PROPERTY) &&
+            ((property_obj *)cv.u.o)->kind == PROP_PROPERTY) {
             property_obj *p = (property_obj *)cv.u.o;
             if (p->fset.tag == VT_UNDEF)
                 return vm_raise(th, m->cls.AttributeError, "property '%s' of '%s' object has no setter", name->data,

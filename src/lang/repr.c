@@ -259,7 +259,17 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
         sb_puts(out, "])");
         return VM_OK;
     }
-    case OK_PROPERTY: sb_printf(out, "<property object at 0x%llx>", (unsigned long long)obj_address(o)); return VM_OK;
+    case OK_PROPERTY: {
+        property_obj *p = (property_obj *)o;
+        if (p->kind == PROP_PROPERTY) {
+            sb_printf(out, "<property object at 0x%llx>", (unsigned long long)obj_address(o));
+            return VM_OK;
+        }
+        sb_printf(out, "<%s(", p->kind == PROP_STATIC ? "staticmethod" : "classmethod");
+        vm_status st = repr_inner(th, p->fget, out, depth + 1);
+        sb_puts(out, ")>");
+        return st;
+    }
     case OK_KIND_COUNT: break;
     }
     sb_puts(out, "<?>");

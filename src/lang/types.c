@@ -233,15 +233,49 @@ static vm_status new_super(vm_thread *th, const vm_args *a, value *out) {
     return VM_OK;
 }
 
+static property_obj *property_new(vm *m, int kind, value fget, value fset) {
+    property_obj *p = gc_alloc(m, OK_PROPERTY, sizeof(property_obj));
+    p->kind = (uint8_t)kind;
+    p->fget = fget;
+    p->fset = fset;
+    return p;
+}
+
 static vm_status new_property(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "property", 1, 2);
     if (st != VM_OK) return st;
-    property_obj *p = gc_alloc(th->vm, OK_PROPERTY, sizeof(property_obj));
-    p->fget = a->pos[0];
-    p->fset = a->npos > 1 ? a->pos[1] : v_undef();
-    *out = v_obj(p);
+    *out = v_obj(property_new(th->vm, PROP_PROPERTY, a->pos[0], a->npos > 1 ? a->pos[1] : v_undef()));
     return VM_OK;
 }
+
+static vm_status new_staticmethod(vm_thread *th, const vm_args *a, value *out) {
+    vm_status st = args_count(th, a, "staticmethod", 1, 1);
+    if (st != VM_OK) return st;
+    *out = v_obj(property_new(th->vm, PROP_STATIC, a->pos[0], v_undef()));
+    return VM_OK;
+}
+
+static vm_status new_classmethod(vm_thread *th, const vm_args *a, value *out) {
+    vm_status st = args_count(th, a, "classmethod", 1, 1);
+    if (st != VM_OK) return st;
+    *out = v_obj(property_new(th->vm, PROP_CLASS, a->pos[0], v_undef()));
+    return VM_OK;
+}
+
+/* @prop.setter / @prop.getter: a copy of the property with one function
+ * replaced (the decorated function keeps the property's name). */
+static vm_status property_with(vm_thread *th, const vm_args *a, value *out, bool setter) {
+    vm_status st = args_count(th, a, setter ? "setter" : "getter", 1, 1);
+    if (st != VM_OK) return st;
+    property_obj *p = (property_obj *)a->self.u.o;
+    *out = v_obj(property_new(th->vm, PROP_PROPERTY, setter ? p->fget : a->pos[0], setter ? a->pos[0] : p->fset));
+    return VM_OK;
+}
+
+static vm_status property_setter(vm_thread *th, const vm_args *a, value *out) { return property_with(th, a, out, true); }
+static vm_status property_getter(vm_thread *th, const vm_args *a, value *out) { return property_with(th, a, out, false); }
+
+static const native_def property_methods[] = {{"setter", property_setter}, {"getter", property_getter}, {NULL, NULL}};
 
 /* ---- a few methods of numbers ---- */
 
@@ -294,6 +328,9 @@ void types_install(vm *m) {
     c->range = builtin_class(m, "range", c->object, new_range, 100 + OK_RANGE);
     c->super = builtin_class(m, "super", c->object, new_super, 100 + OK_SUPER);
     c->property = builtin_class(m, "property", c->object, new_property, 100 + OK_PROPERTY);
+    native_register(m, c->property->dict, property_methods, true);
+    c->staticmethod = builtin_class(m, "staticmethod", c->object, new_staticmethod, -1);
+    c->classmethod = builtin_class(m, "classmethod", c->object, new_classmethod, -1);
     c->none = natives_class(m, "NoneType", c->object, NULL);
     c->function = natives_class(m, "function", c->object, NULL);
     c->builtin_function = natives_class(m, "builtin_function_or_method", c->object, NULL);

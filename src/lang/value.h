@@ -257,9 +257,13 @@ typedef struct dictview_obj {
     int sub;            /* 0 keys, 1 values, 2 items */
 } dictview_obj;
 
+/* property, staticmethod and classmethod: descriptors found on a class
+ * (fget is the wrapped function of the last two). */
+enum { PROP_PROPERTY = 0, PROP_STATIC = 1, PROP_CLASS = 2 };
 typedef struct property_obj {
     obj hdr;
     value fget, fset;
+    uint8_t kind;     /* PROP_* */
 } property_obj;
 
 /* ---- constructors of unboxed values ---- */

@@ -1093,6 +1093,7 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
         case OP_SET_UPDATE: {
             value it = POP();
             SAVE();
+            st = VM_OK;
             if (arg == 2) {
                 /* the constant: frozenset(tuple), whose items the compiler
                    then re-adds in table order (merge_consts_recursive) */

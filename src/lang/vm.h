@@ -114,7 +114,7 @@ typedef struct vm_names {
 typedef struct vm_classes {
     class_obj *object, *type, *int_, *float_, *bool_, *str, *list, *tuple, *dict, *none,
               *function, *builtin_function, *method, *range, *iterator, *module, *slice,
-              *cell, *super, *dictview, *property, *set, *frozenset;
+              *cell, *super, *dictview, *property, *staticmethod, *classmethod, *set, *frozenset;
     /* exceptions */
     class_obj *BaseException, *SystemExit, *KeyboardInterrupt, *Exception, *StopIteration,
               *ArithmeticError, *ZeroDivisionError, *OverflowError, *AssertionError,

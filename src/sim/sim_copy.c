@@ -348,6 +348,7 @@ value sim_copy(sim_copy_ctx *c, value v) {
         sim_copy_memo(c, o, out);
         p->fget = sim_copy(c, src->fget);
         p->fset = sim_copy(c, src->fset);
+        p->kind = src->kind;
         break;
     }
     case OK_SET: {
