@@ -44,6 +44,7 @@ typedef struct pool_worker {
     int number;       /* its position when it was started (idle order) */
     int tasks_done;
     bool exiting;     /* it reached maxtasksperchild */
+    bool replaced;    /* it exited and a new worker took its place */
 } pool_worker;
 
 struct mp_pool {
@@ -294,7 +295,10 @@ static void worker_gone(sim_proc *p, void *data) {
     pool_worker *pw = data;
     mp_pool *pool = pw->pool;
     (void)p;
-    if (pw->exiting && pool->state == POOL_RUN && !pool->home->exited) start_worker(pool, pool->home->main->vt);
+    if (pw->exiting && pool->state == POOL_RUN && !pool->home->exited) {
+        pw->replaced = true;
+        start_worker(pool, pool->home->main->vt);
+    }
     check_finished(pool);
 }
 
@@ -753,6 +757,9 @@ static vm_status job_successful(vm_thread *th, const vm_args *a, value *out) {
 
 /* imap iteration: the next item in order (or in completion order). */
 static vm_status job_next(vm_thread *th, const vm_args *a, value *out) {
+    vm_status st = args_count_kw(th, a, "next", 0, 1, (const char *const[]){"timeout", NULL});
+    if (st != VM_OK) return st;
+    value timeout = args_get(a, 0, "timeout");
     pool_job *j = job_self(th, a->self);
     if (!j) return VM_ERR;
     if (vm_sync_point(th)) return VM_BLOCK;
@@ -789,9 +796,8 @@ static vm_status job_next(vm_thread *th, const vm_args *a, value *out) {
         return raise_mp_timeout(th);
     }
     int64_t deadline = me->retry_obj == j->obj ? me->retry_deadline : -1;
-    if (me->retry_obj != j->obj && a->npos > 0 && a->pos[0].tag != VT_NONE) {
-        vm_status st = simmod_deadline(th, a->pos[0], true, &deadline);
-        if (st != VM_OK) return st;
+    if (me->retry_obj != j->obj && timeout.tag != VT_UNDEF && timeout.tag != VT_NONE) {
+        if ((st = simmod_deadline(th, timeout, true, &deadline)) != VM_OK) return st;
     }
     sim_tlist_push(&j->waiters, me);
     me->retry_obj = j->obj;
@@ -1105,7 +1111,21 @@ static const native_def pool_methods[] = {
     {"starmap", pool_starmap}, {"starmap_async", pool_starmap_async}, {"imap", pool_imap},
     {"imap_unordered", pool_imap_unordered}, {"close", pool_close}, {"terminate", pool_terminate},
     {"join", pool_join}, {"__enter__", pool_enter}, {"__exit__", pool_exit}, {NULL, NULL}};
-static const simmod_prop pool_props[] = {{"_processes", pool_processes, NULL}, {NULL, NULL, NULL}};
+/* pool._pool: the Process objects of its current workers (a replaced
+ * worker leaves the list, as _maintain_pool removes it). */
+static vm_status pool_workers(vm_thread *th, const vm_args *a, value *out) {
+    mp_pool *pool = pool_of(th, a->self);
+    if (!pool) return VM_ERR;
+    list_obj *l = list_new(th->vm, (size_t)pool->nworkers);
+    for (int i = 0; i < pool->nworkers; i++)
+        if (!pool->workers[i]->replaced && pool->workers[i]->proc->parent_obj.tag == VT_OBJ)
+            list_append(l, pool->workers[i]->proc->parent_obj);
+    *out = v_obj(l);
+    return VM_OK;
+}
+
+static const simmod_prop pool_props[] = {
+    {"_processes", pool_processes, NULL}, {"_pool", pool_workers, NULL}, {NULL, NULL, NULL}};
 
 static const native_def factories[] = {{"Pool", mp_Pool}, {NULL, NULL}};
 
