@@ -2,7 +2,9 @@
 # run_conformance.sh BIN DIR NAME - runs 'BIN run DIR/NAME.py' and requires
 # its stdout to equal DIR/NAME.out byte for byte and its exit status to equal
 # DIR/NAME.rc; when DIR/NAME.lasterr exists, the last line of stderr (the
-# uncaught exception CPython names) must equal it. Programs listed in DIR/XFAIL are expected to fail: a failure
+# uncaught exception CPython names) must equal it; when DIR/NAME.errlines
+# exists, stderr without its indented lines (the frames, whose file names
+# and source marks differ) must equal it. Programs listed in DIR/XFAIL are expected to fail: a failure
 # exits 77 (skipped, "XFAIL"), a pass fails the test ("XPASS"); a crash or a
 # sanitizer report fails it either way.
 set -u
@@ -38,6 +40,9 @@ elif [ "$rc" != "$want_rc" ]; then
     problem="exit status $rc, expected $want_rc"
 elif [ -f "$DIR/$NAME.lasterr" ] && [ "$(tail -n 1 "$tmp/err")" != "$(cat "$DIR/$NAME.lasterr")" ]; then
     problem="the last line of stderr is not: $(cat "$DIR/$NAME.lasterr")"
+elif [ -f "$DIR/$NAME.errlines" ] && ! grep -v -e '^  ' "$tmp/err" | cmp -s - "$DIR/$NAME.errlines"; then
+    problem="stderr (its unindented lines) differs from $NAME.errlines"
+    grep -v -e '^  ' "$tmp/err" | diff -u "$DIR/$NAME.errlines" - | head -n 40
 fi
 
 if [ -z "$problem" ]; then

@@ -109,25 +109,25 @@ static void source_line(const vm *m, int line, strbuf *out) {
     sb_append(out, src + i, j - i);
 }
 
-void exc_print_traceback(vm_thread *th, value exc) {
+/* One exception: its traceback (if it went through frames) and its
+ * "Type: message" line. */
+static void exc_format_one(vm_thread *th, value exc, strbuf *sb) {
     vm *m = th->vm;
-    strbuf sb;
-    sb_init(&sb);
     value tb;
     if (v_is_obj(exc, OK_INSTANCE) && dict_get_str(V_INST(exc)->dict, m->names.traceback, &tb) &&
         v_is_obj(tb, OK_LIST) && V_LIST(tb)->len) {
         const lang_origin *o = lang_program_origin(m->prog);
-        sb_puts(&sb, "Traceback (most recent call last):\n");
+        sb_puts(sb, "Traceback (most recent call last):\n");
         list_obj *l = V_LIST(tb);
         for (size_t i = l->len; i-- > 0;) {
             tuple_obj *e = V_TUPLE(l->items[i]);
             int line = (int)e->items[0].u.i;
-            sb_printf(&sb, "  File \"%s\", line %d, in %s\n", o->filename, line + o->first_line - 1,
+            sb_printf(sb, "  File \"%s\", line %d, in %s\n", o->filename, line + o->first_line - 1,
                       V_STR(e->items[1])->data);
             strbuf text;
             sb_init(&text);
             source_line(m, line, &text);
-            if (text.len) sb_printf(&sb, "    %s\n", text.data);
+            if (text.len) sb_printf(sb, "    %s\n", text.data);
             sb_free(&text);
         }
     }
@@ -135,24 +135,61 @@ void exc_print_traceback(vm_thread *th, value exc) {
     /* like traceback.format_exception_only: module-qualified unless builtins/__main__ */
     const char *module = class_module(cls);
     if (module && strcmp(module, "__main__") != 0 && strcmp(module, "builtins") != 0) {
-        sb_puts(&sb, module);
-        sb_putc(&sb, '.');
+        sb_puts(sb, module);
+        sb_putc(sb, '.');
     }
-    sb_append(&sb, cls->name->data, cls->name->len);
+    sb_append(sb, cls->name->data, cls->name->len);
     strbuf msg;
     sb_init(&msg);
+    value saved = th->exc;
     if (ops_str(th, exc, &msg) != VM_OK) {
-        th->exc = v_undef();
         sb_clear(&msg);
         sb_puts(&msg, "<exception str() failed>");
     }
+    th->exc = saved;
     if (msg.len) {
-        sb_puts(&sb, ": ");
-        sb_append(&sb, msg.data, msg.len);
+        sb_puts(sb, ": ");
+        sb_append(sb, msg.data, msg.len);
     }
-    sb_putc(&sb, '\n');
+    sb_putc(sb, '\n');
     sb_free(&msg);
-    vm_write(m, 2, sb.data, sb.len);
+}
+
+static value exc_attr(value exc, const char *name) {
+    value v = v_none();
+    if (v_is_obj(exc, OK_INSTANCE)) dict_get_cstr(V_INST(exc)->dict, name, &v);
+    return v;
+}
+
+static bool exc_is_instance(value v) {
+    return v_is_obj(v, OK_INSTANCE) && (V_INST(v)->cls->flags & CLS_EXCEPTION);
+}
+
+/* The chain first, as CPython prints it: the cause ("raise ... from"),
+ * else the context unless a cause or "from None" hid it. */
+static void exc_format_chain(vm_thread *th, value exc, strbuf *sb, int depth) {
+    value cause = exc_attr(exc, "__cause__"), ctx = exc_attr(exc, "__context__");
+    bool suppress = exc_attr(exc, "__suppress_context__").tag == VT_BOOL &&
+                    exc_attr(exc, "__suppress_context__").u.i;
+    if (depth < 16) {
+        if (exc_is_instance(cause)) {
+            exc_format_chain(th, cause, sb, depth + 1);
+            sb_puts(sb, "\nThe above exception was the direct cause of the following exception:\n\n");
+        } else if (!suppress && exc_is_instance(ctx) && ctx.u.o != exc.u.o) {
+            exc_format_chain(th, ctx, sb, depth + 1);
+            sb_puts(sb, "\nDuring handling of the above exception, another exception occurred:\n\n");
+        }
+    }
+    exc_format_one(th, exc, sb);
+}
+
+void exc_format_traceback(vm_thread *th, value exc, strbuf *out) { exc_format_chain(th, exc, out, 0); }
+
+void exc_print_traceback(vm_thread *th, value exc) {
+    strbuf sb;
+    sb_init(&sb);
+    exc_format_chain(th, exc, &sb, 0);
+    vm_write(th->vm, 2, sb.data, sb.len);
     sb_free(&sb);
 }
 

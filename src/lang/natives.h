@@ -34,8 +34,11 @@ void str_methods_install(vm *m);        /* str_methods.c */
 void container_methods_install(vm *m);  /* containers.c: list, tuple, dict methods */
 void set_install(vm *m);                /* set.c: set and frozenset */
 void exc_install(vm *m);                /* exc.c: the exception hierarchy */
-/* Prints an uncaught exception as CPython does ("Traceback ...") to fd 2. */
+/* Prints an uncaught exception as CPython does ("Traceback ...") to fd 2,
+ * after the exceptions chained to it (its __cause__ or __context__). */
 void exc_print_traceback(vm_thread *th, value exc);
+/* The same text, appended to out. */
+void exc_format_traceback(vm_thread *th, value exc, strbuf *out);
 /* The exit status an uncaught SystemExit asks for (printing its message). */
 int exc_system_exit_status(vm_thread *th, value exc);
 

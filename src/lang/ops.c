@@ -210,6 +210,18 @@ vm_status ops_getattr_opt(vm_thread *th, value o, str_obj *name, value *out, boo
                 return class_attr(th, cv, o, in->cls, out);
             if (dict_get_str(in->dict, name, out)) return VM_OK;
             if (in_class) return class_attr(th, cv, o, in->cls, out);
+            /* what every exception has before it is raised or chained */
+            if ((in->cls->flags & CLS_EXCEPTION) && name->len > 4 && name->data[0] == '_') {
+                if (str_eq_cstr(name, "__cause__") || str_eq_cstr(name, "__context__") ||
+                    str_eq_cstr(name, "__traceback__")) {
+                    *out = v_none();
+                    return VM_OK;
+                }
+                if (str_eq_cstr(name, "__suppress_context__")) {
+                    *out = v_bool(false);
+                    return VM_OK;
+                }
+            }
             /* the class's __getattr__ is the last resort (its AttributeError
                propagates: getattr with a default and hasattr catch it) */
             value ga;

@@ -79,7 +79,17 @@ value vm_exc_new(vm_thread *th, class_obj *cls, const char *msg) {
     return v_obj(in);
 }
 
+/* An exception raised while another is being handled remembers it as its
+ * __context__ ("During handling of the above exception, ..."). */
+static void exc_set_context(vm_thread *th, value exc) {
+    if (th->nhandling == 0 || !v_is_obj(exc, OK_INSTANCE)) return;
+    value ctx = th->handling[th->nhandling - 1];
+    if (ctx.tag != VT_OBJ || ctx.u.o == exc.u.o) return;
+    dict_set_cstr(th->vm, V_INST(exc)->dict, "__context__", ctx);
+}
+
 vm_status vm_raise_value(vm_thread *th, value exc) {
+    exc_set_context(th, exc);
     th->exc = exc;
     return VM_ERR;
 }
@@ -1281,7 +1291,6 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
             value exc = v_undef(), cause = v_undef();
             if (arg == 2) cause = POP();
             if (arg >= 1) exc = POP();
-            (void)cause;
             SAVE();
             if (arg == 0) {
                 if (th->nhandling == 0) {
@@ -1303,8 +1312,22 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
                 st = vm_raise(th, m->cls.TypeError, "exceptions must derive from BaseException");
                 CHECK(st);
             }
+            if (arg == 2) {
+                /* raise X from Y: Y (None to hide the context) is the cause */
+                if (v_is_obj(cause, OK_CLASS) && (V_CLASS(cause)->flags & CLS_EXCEPTION)) {
+                    st = vm_call(th, cause, NULL, 0, &cause);
+                    CHECK(st);
+                }
+                if (cause.tag != VT_NONE && !(v_is_obj(cause, OK_INSTANCE) && (V_INST(cause)->cls->flags & CLS_EXCEPTION))) {
+                    st = vm_raise(th, m->cls.TypeError, "exception causes must derive from BaseException");
+                    CHECK(st);
+                }
+                dict_set_cstr(m, V_INST(exc)->dict, "__cause__", cause);
+                dict_set_cstr(m, V_INST(exc)->dict, "__suppress_context__", v_bool(true));
+            }
             /* a fresh raise starts a fresh traceback */
             dict_remove(V_INST(exc)->dict, v_obj(m->names.traceback), str_hash(m->names.traceback), NULL);
+            exc_set_context(th, exc);
             th->exc = exc;
             RELOAD();
             goto error;

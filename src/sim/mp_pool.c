@@ -331,6 +331,49 @@ static void result_arrives(sim *s, sim_event *e);
 
 /* Sends a pickled (success, value) for a job's chunk to the parent: it
  * arrives at time `at`; worker_pid 0 when no worker ran it. */
+/* multiprocessing.pool.RemoteTraceback: the worker's traceback text, the
+ * __cause__ of a task's exception re-raised in the parent. */
+static vm_status remote_tb_init(vm_thread *th, const vm_args *a, value *out) {
+    vm_status st = args_count(th, a, "RemoteTraceback", 1, 1);
+    if (st != VM_OK) return st;
+    dict_set_cstr(th->vm, V_INST(a->self)->dict, "tb", a->pos[0]);
+    dict_set_str(V_INST(a->self)->dict, th->vm->names.args, tuple_pack(th->vm, 1, &a->pos[0]));
+    *out = v_none();
+    return VM_OK;
+}
+
+static vm_status remote_tb_str(vm_thread *th, const vm_args *a, value *out) {
+    if (!dict_get_cstr(V_INST(a->self)->dict, "tb", out)) *out = v_obj(str_from_cstr(th->vm, ""));
+    return VM_OK;
+}
+
+static const native_def remote_tb_methods[] = {{"__init__", remote_tb_init}, {"__str__", remote_tb_str}, {NULL, NULL}};
+
+/* A failed task's result message: (False, exc, text), text being
+ * '\n"""\n' + the worker's traceback + '"""' as pool.py's
+ * ExceptionWithTraceback makes it. */
+static value failed_task_message(vm_thread *th, value exc) {
+    strbuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, "\n\"\"\"\n");
+    exc_format_traceback(th, exc, &sb);
+    sb_puts(&sb, "\"\"\"");
+    value parts[3] = {v_bool(false), exc, str_take_sb(th->vm, &sb)};
+    return tuple_pack(th->vm, 3, parts);
+}
+
+/* In the parent: the unpickled exception gets a RemoteTraceback cause. */
+static void attach_remote_traceback(vm_thread *th, value msg) {
+    tuple_obj *t = V_TUPLE(msg);
+    if (t->len < 3 || !v_is_obj(t->items[1], OK_INSTANCE) || !v_is_obj(t->items[2], OK_STR)) return;
+    instance_obj *rt = instance_new(th->vm, mp_class(th->vm, "RemoteTraceback"));
+    dict_set_cstr(th->vm, rt->dict, "tb", t->items[2]);
+    dict_set_str(rt->dict, th->vm->names.args, tuple_pack(th->vm, 1, &t->items[2]));
+    dict_obj *d = V_INST(t->items[1])->dict;
+    dict_set_cstr(th->vm, d, "__cause__", v_obj(rt));
+    dict_set_cstr(th->vm, d, "__suppress_context__", v_bool(true));
+}
+
 static void send_result(mp_pool *pool, int64_t job, int idx, value held, int worker_pid, int64_t at) {
     pool_result *r = xcalloc(1, sizeof *r);
     r->job = job;
@@ -351,7 +394,8 @@ static vm_status handle_task_done(vm_thread *th, const vm_args *a, value *out) {
     sim_thread *me = sim_current(th);
     pw->tasks_done++;
     value pair[2] = {a->pos[2], a->pos[3]};
-    value msg = tuple_pack(th->vm, 2, pair), held;
+    bool failed = a->pos[2].tag == VT_BOOL && !a->pos[2].u.i && v_is_obj(a->pos[3], OK_INSTANCE);
+    value msg = failed ? failed_task_message(th, a->pos[3]) : tuple_pack(th->vm, 2, pair), held;
     size_t size;
     if (!sim_pickle(pool->s, th, msg, &held, &size)) {
         /* CPython wraps an unpicklable result in MaybeEncodingError */
@@ -884,6 +928,7 @@ static vm_status handle_next_result(vm_thread *th, const vm_args *a, value *out)
         }
         ok = V_TUPLE(msg)->items[0].u.i != 0;
         value val = V_TUPLE(msg)->items[1];
+        if (!ok) attach_remote_traceback(th, msg);
         dict_obj *d = V_INST(jobv)->dict;
         if (!ok) {
             value prev;
@@ -1130,6 +1175,9 @@ static const simmod_prop pool_props[] = {
 static const native_def factories[] = {{"Pool", mp_Pool}, {NULL, NULL}};
 
 void mp_register_pool(vm *m, dict_obj *d) {
+    class_obj *rt = simmod_exception(m, NULL, "multiprocessing", "RemoteTraceback", m->cls.Exception);
+    native_register(m, rt->dict, remote_tb_methods, true);
+    dict_set_cstr(m, d, "_class_RemoteTraceback", v_obj(rt));
     mp_define(m, d, "Pool", NULL, pool_methods, pool_props);
     mp_define(m, d, "_PoolParentHandle", NULL, parent_handle_methods, NULL);
     class_obj *apply = mp_define(m, d, "ApplyResult", NULL, job_methods, NULL);

@@ -282,6 +282,15 @@ value sim_copy(sim_copy_ctx *c, value v) {
         in->payload = src->payload;
         if (src->ntype && src->ntype->clone) in->payload = src->ntype->clone(src->payload, c);
         in->dict = V_DICT(sim_copy(c, v_obj(src->dict)));
+        if (c->mode == 1 && (src->cls->flags & CLS_EXCEPTION)) {
+            /* pickling keeps an exception's args and __dict__, not its
+               traceback or chain */
+            static const char *const unpickled[] = {"__traceback__", "__cause__", "__context__", "__suppress_context__"};
+            for (size_t k = 0; k < sizeof unpickled / sizeof unpickled[0]; k++) {
+                str_obj *key = str_from_cstr(d, unpickled[k]);
+                dict_remove(in->dict, v_obj(key), str_hash(key), NULL);
+            }
+        }
         break;
     }
     case OK_CELL: {

@@ -43,6 +43,7 @@ static const char *simmod_shown_module(const char *module, const char *name) {
         {"Synchronized", "multiprocessing.sharedctypes"}, {"SynchronizedArray", "multiprocessing.sharedctypes"},
         {"SynchronizedString", "multiprocessing.sharedctypes"}, {"SyncManager", "multiprocessing.managers"},
         {"RemoteError", "multiprocessing.managers"}, {"BaseProxy", "multiprocessing.managers"},
+        {"RemoteTraceback", "multiprocessing.pool"},
     };
     if (strcmp(module, "queue") == 0) return strcmp(name, "Empty") == 0 ? "_queue" : NULL;
     if (strcmp(module, "threading") == 0)
