@@ -8,6 +8,7 @@
 #ifndef CONCVIZ_AST_H
 #define CONCVIZ_AST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -141,7 +142,7 @@ struct ast_node {
         struct { ast_node *lower, *upper, *step; } slice;
         struct { ast_node *key, *elt; ast_list generators; } comp;
         struct { ast_node *target, *iter; ast_list ifs; } comprehension;
-        struct { ast_node *value; } yield;
+        struct { ast_node *value; bool is_from; } yield;
 
         struct { ast_node *value; } expr_stmt;
         struct { ast_list targets; ast_node *value; } assign;

@@ -476,7 +476,7 @@ static vm_status bi_next(vm_thread *th, const vm_args *a, value *out) {
     vm_status st = args_count(th, a, "next", 1, 2);
     if (st != VM_OK) return st;
     bool done;
-    if (!v_is_obj(a->pos[0], OK_ITER) && !v_is_obj(a->pos[0], OK_INSTANCE))
+    if (!v_is_obj(a->pos[0], OK_ITER) && !v_is_obj(a->pos[0], OK_INSTANCE) && !v_is_obj(a->pos[0], OK_GEN))
         return vm_raise(th, th->vm->cls.TypeError, "'%s' object is not an iterator", ops_type_name(th->vm, a->pos[0]));
     if ((st = ops_next(th, a->pos[0], out, &done)) != VM_OK) return st;
     if (done) {
@@ -484,7 +484,7 @@ static vm_status bi_next(vm_thread *th, const vm_args *a, value *out) {
             *out = a->pos[1];
             return VM_OK;
         }
-        return vm_raise_value(th, vm_exc_new(th, th->vm->cls.StopIteration, NULL));
+        return gen_raise_stop(th, v_is_obj(a->pos[0], OK_GEN) ? *out : v_none());
     }
     return VM_OK;
 }

@@ -64,6 +64,7 @@
     X(BUILD_DICT,     99,  "dict of arg key/value pairs") \
     X(LIST_APPEND,    -1,  "append TOS to the list arg deep (comprehensions)") \
     X(BUILD_SET,      99,  "set of arg values, added in order") \
+    X(YIELD_VALUE,     0,  "suspend the generator, giving TOS to its resumer; TOS = the value sent in") \
     X(SET_ADD,        -1,  "add TOS to the set arg deep (displays, comprehensions)") \
     X(SET_UPDATE,     -1,  "update the set TOS1 with iterable TOS; arg 2: TOS is a tuple of constants, added through a frozenset as CPython's constant set displays are") \
     X(DICT_SET,       -2,  "store TOS1: TOS into the dict arg deep (comprehensions)") \
@@ -108,7 +109,7 @@ typedef enum opcode {
 #define INPLACE_NAME_TARGET 0x100
 
 enum { CO_VARARGS = 1, CO_VARKEYWORDS = 2, CO_MODULE = 4, CO_CLASS_BODY = 8, CO_LAMBDA = 16,
-       CO_COMPREHENSION = 32 };
+       CO_COMPREHENSION = 32, CO_GENERATOR = 64 };
 
 /* One compiled function, lambda, class body or module. */
 typedef struct code_obj {

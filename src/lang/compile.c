@@ -797,7 +797,18 @@ static void c_expr(cunit *u, const ast_node *n) {
         break;
     }
     case AST_LISTCOMP: case AST_GENEXP: case AST_DICTCOMP: case AST_SETCOMP: c_comprehension(u, n); break;
-    case AST_YIELD: unsupported(u, n, "generators (yield)"); break;
+    case AST_YIELD:
+        if (n->u.yield.is_from) {
+            /* only as a statement (see AST_EXPR_STMT): its value, the
+               subgenerator's return value, is not kept */
+            unsupported(u, n, "values of 'yield from' expressions");
+            break;
+        }
+        if (n->u.yield.value) c_expr(u, n->u.yield.value);
+        else load_const(u, v_none());
+        set_line(u, n);
+        emit(u, OP_YIELD_VALUE, 0);
+        break;
     case AST_AWAIT: unsupported(u, n, "await expressions"); break;
     case AST_NAMEDEXPR: unsupported(u, n, "assignment expressions (:=)"); break;
     default: comp_error(u, n, "SyntaxError: invalid syntax"); break;
@@ -898,6 +909,7 @@ static void c_function(cunit *u, const ast_node *n, ast_str name, const ast_args
     }
     cunit *fu = xcalloc(1, sizeof(cunit));
     unit_init(fu, u->c, sc, u, name.s, name.len, args, n->line);
+    if (sc->generator) fu->flags |= CO_GENERATOR;
     if (lambda_body) {
         fu->flags |= CO_LAMBDA;
         c_expr(fu, lambda_body);
@@ -1292,6 +1304,21 @@ static void c_stmt(cunit *u, const ast_node *n) {
     case AST_EXPR_STMT: {
         const ast_node *v = n->u.expr_stmt.value;
         if (v->kind == AST_STR || v->kind == AST_NONE) break; /* docstrings, `...` */
+        if (v->kind == AST_YIELD && v->u.yield.is_from) {
+            /* yield from it: yields each item of it (values sent in are
+               not passed on to a subgenerator) */
+            c_expr(u, v->u.yield.value);
+            emit(u, OP_GET_ITER, 0);
+            int top = here(u);
+            int exit = emit(u, OP_FOR_ITER, 0);
+            set_line(u, v);
+            emit(u, OP_YIELD_VALUE, 0);
+            emit(u, OP_POP_TOP, 0);
+            emit(u, OP_JUMP, top);
+            patch(u, exit, here(u));
+            u->depth--; /* the loop's exit pops the iterator */
+            break;
+        }
         c_expr(u, v);
         emit(u, OP_POP_TOP, 0);
         break;

@@ -61,6 +61,15 @@ static void gc_trace(obj *o) {
         for (size_t i = 0; i <= s->mask; i++) gc_mark_value(s->table[i].key);
         break;
     }
+    case OK_GEN: {
+        /* a running generator's frame and slots are the thread's */
+        gen_obj *g = (gen_obj *)o;
+        gc_push((obj *)g->frame.fn);
+        gc_push((obj *)g->frame.globals);
+        gc_push((obj *)g->frame.locals_dict);
+        gc_mark_values(g->slots, g->nslots);
+        break;
+    }
     case OK_FUNC: {
         func_obj *f = (func_obj *)o;
         gc_push((obj *)f->globals);
@@ -143,6 +152,7 @@ static void gc_free_obj(obj *o) {
         free(((dict_obj *)o)->index);
         break;
     case OK_SET: free(((set_obj *)o)->table); break;
+    case OK_GEN: free(((gen_obj *)o)->slots); break;
     case OK_INSTANCE: {
         instance_obj *in = (instance_obj *)o;
         if (in->ntype && in->ntype->free) in->ntype->free(in->payload);

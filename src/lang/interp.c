@@ -72,6 +72,7 @@ vm *vm_new(const lang_program *prog, const lang_run_opts *opts) {
     str_methods_install(m);
     container_methods_install(m);
     set_install(m);
+    gen_install(m);
     builtins_install(m);
     dict_set_cstr(m, m->main_globals, "__builtins__", v_obj(m->builtins));
     return m;

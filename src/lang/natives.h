@@ -33,6 +33,9 @@ void types_install(vm *m);              /* types.c: classes int, str, list... an
 void str_methods_install(vm *m);        /* str_methods.c */
 void container_methods_install(vm *m);  /* containers.c: list, tuple, dict methods */
 void set_install(vm *m);                /* set.c: set and frozenset */
+void gen_install(vm *m);                /* gen.c: the generator type */
+/* Raises StopIteration, carrying a generator's return value (if not None). */
+vm_status gen_raise_stop(vm_thread *th, value result);
 void exc_install(vm *m);                /* exc.c: the exception hierarchy */
 /* Prints an uncaught exception as CPython does ("Traceback ...") to fd 2,
  * after the exceptions chained to it (its __cause__ or __context__). */

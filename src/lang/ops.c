@@ -42,6 +42,7 @@ class_obj *ops_type(vm *m, value v) {
         return kind == PROP_STATIC ? m->cls.staticmethod : kind == PROP_CLASS ? m->cls.classmethod : m->cls.property;
     }
     case OK_SET: return V_SET(v)->frozen ? m->cls.frozenset : m->cls.set;
+    case OK_GEN: return m->cls.generator;
     case OK_KIND_COUNT: break;
     }
     return m->cls.object;
@@ -787,7 +788,7 @@ vm_status ops_iter(vm_thread *th, value v, value *out) {
             it->sub = (uint8_t)((dictview_obj *)v.u.o)->sub;
             *out = v_obj(it);
             return VM_OK;
-        case OK_ITER: *out = v; return VM_OK;
+        case OK_ITER: case OK_GEN: *out = v; return VM_OK;
         case OK_SET:
             it = iter_new(m, IT_SET, v);
             it->end = (int64_t)V_SET(v)->used;
@@ -836,6 +837,7 @@ static vm_status next_row(vm_thread *th, iter_obj *it, const value *its, size_t 
 vm_status ops_next(vm_thread *th, value itv, value *out, bool *done) {
     vm *m = th->vm;
     *done = false;
+    if (v_is_obj(itv, OK_GEN)) return vm_gen_resume(th, V_GEN(itv), v_none(), out, done);
     if (!v_is_obj(itv, OK_ITER)) {
         if (v_is_obj(itv, OK_INSTANCE)) {
             value meth;
@@ -1065,7 +1067,7 @@ vm_status ops_contains(vm_thread *th, value c, value item, bool *out) {
         *out = false;
         return VM_OK;
     }
-    bool iterable = v_is_obj(c, OK_ITER) || v_is_obj(c, OK_DICTVIEW);
+    bool iterable = v_is_obj(c, OK_ITER) || v_is_obj(c, OK_DICTVIEW) || v_is_obj(c, OK_GEN);
     if (v_is_obj(c, OK_INSTANCE)) {
         value meth;
         if (ops_find_dunder(c, m->names.contains, &meth)) {

@@ -1515,8 +1515,12 @@ static ast_node *parse_star_expressions(parser *p) {
 static ast_node *parse_yield(parser *p) {
     const lex_token *t = parse_advance(p);
     ast_node *n = parse_mk(p, AST_YIELD, t);
-    if (parse_accept(p, LEX_KW_FROM)) n->u.yield.value = parse_expression(p);
-    else if (parse_starts_star_expr(parse_kind(p))) n->u.yield.value = parse_star_expressions(p);
+    if (parse_accept(p, LEX_KW_FROM)) {
+        n->u.yield.is_from = true;
+        n->u.yield.value = parse_expression(p);
+    } else if (parse_starts_star_expr(parse_kind(p))) {
+        n->u.yield.value = parse_star_expressions(p);
+    }
     return parse_done(p, n);
 }
 

@@ -166,6 +166,10 @@ static vm_status repr_inner(vm_thread *th, value v, strbuf *out, int depth) {
     case OK_STR: fmt_str_repr(out, V_STR(v)->data, V_STR(v)->len); return VM_OK;
     case OK_LIST: case OK_TUPLE: case OK_DICT: return repr_container(th, v, out, depth);
     case OK_SET: return repr_set(th, v, out, depth);
+    case OK_GEN:
+        sb_printf(out, "<generator object %s at 0x%llx>", ((gen_obj *)o)->frame.co->qualname,
+                  (unsigned long long)obj_address(o));
+        return VM_OK;
     case OK_FUNC:
         sb_printf(out, "<function %s at 0x%llx>", V_FUNC(v)->co->qualname, (unsigned long long)obj_address(o));
         return VM_OK;

@@ -163,7 +163,12 @@ static void st_expr(st_builder *b, scope *s, const ast_node *n) {
         st_expr(b, s, n->u.slice.step);
         break;
     case AST_LISTCOMP: case AST_GENEXP: case AST_DICTCOMP: case AST_SETCOMP: st_comprehension(b, s, n); break;
-    case AST_YIELD: st_expr(b, s, n->u.yield.value); break;
+    case AST_YIELD:
+        if (s->kind == SC_FUNCTION) s->generator = true;
+        else if (s->kind == SC_COMP) st_fail(b, n->line, n->col, "SyntaxError: 'yield' inside list comprehension");
+        else st_fail(b, n->line, n->col, "SyntaxError: 'yield' outside function");
+        st_expr(b, s, n->u.yield.value);
+        break;
     default: break; /* the compiler rejects the rest with a located message */
     }
 }

@@ -35,6 +35,7 @@ struct scope {
     int nsyms, syms_cap;
     scope **children;
     int nchildren, children_cap;
+    bool generator;         /* a function whose body yields */
 };
 
 typedef struct symtable_error {

@@ -168,6 +168,89 @@ static void init_cells(vm_thread *th, vm_frame *f) {
         for (uint32_t i = 0; i < co->nfree; i++) locals[co->nlocals + co->ncells + i] = f->fn->closure->items[i];
 }
 
+/* ------------------------------------------------------------ generators */
+
+/* Moves the top frame (just bound, or at a yield) into g, stack slots and
+ * all, and pops it: the thread's stack top goes back to its base. */
+static void gen_save(vm_thread *th, gen_obj *g) {
+    vm_frame *f = &th->frames[th->nframes - 1];
+    uint32_t base = f->base, n = th->sp - base;
+    g->slots = n ? xreallocarray(g->slots, n, sizeof(value)) : g->slots;
+    if (n) memcpy(g->slots, th->stack + base, n * sizeof(value));
+    g->nslots = n;
+    g->frame = *f;
+    g->frame.base = 0;
+    g->frame.sp = n;
+    for (uint16_t i = 0; i < f->nblocks; i++) {
+        g->frame.blocks[i].sp -= base;
+        g->frame.blocks[i].hdepth -= f->hdepth;
+    }
+    g->frame.hdepth = 0;
+    g->frame.flags &= (uint16_t)~(FRAME_NESTED | FRAME_GEN_FOR);
+    g->frame.extra = v_undef();
+    th->nhandling = f->hdepth;
+    th->nframes--;
+    th->sp = base;
+}
+
+/* Puts g's frame back on top of the thread's frames, its slots above the
+ * current stack top; a suspended generator gets 'sent' as the value of
+ * the yield it stopped at. */
+static vm_status gen_enter(vm_thread *th, gen_obj *g, uint16_t flags, value sent) {
+    vm *m = th->vm;
+    if (g->state == GEN_RUNNING) return vm_raise(th, m->cls.ValueError, "generator already executing");
+    if (g->state == GEN_CREATED && sent.tag != VT_NONE && sent.tag != VT_UNDEF)
+        return vm_raise(th, m->cls.TypeError, "can't send non-None value to a just-started generator");
+    if (th->nframes >= VM_MAX_DEPTH) return vm_raise(th, m->cls.RecursionError, "maximum recursion depth exceeded");
+    if (th->nframes == th->frames_cap) {
+        th->frames_cap *= 2;
+        th->frames = xreallocarray(th->frames, th->frames_cap, sizeof(vm_frame));
+    }
+    uint32_t base = th->sp;
+    ensure_stack(th, (size_t)base + g->nslots + g->frame.co->stacksize + 8);
+    if (g->nslots) memcpy(th->stack + base, g->slots, g->nslots * sizeof(value));
+    vm_frame *f = &th->frames[th->nframes++];
+    *f = g->frame;
+    f->base = base;
+    f->hdepth = th->nhandling;
+    for (uint16_t i = 0; i < f->nblocks; i++) {
+        f->blocks[i].sp += base;
+        f->blocks[i].hdepth += f->hdepth;
+    }
+    f->flags |= (uint16_t)(FRAME_GEN | flags);
+    f->extra = v_obj(g);
+    th->sp = base + g->nslots;
+    if (g->state == GEN_SUSPENDED) th->stack[th->sp++] = sent.tag == VT_UNDEF ? v_none() : sent;
+    f->sp = th->sp;
+    g->state = GEN_RUNNING;
+    return VM_OK;
+}
+
+/* A call from C runs to completion: what it calls cannot block. Said the
+ * most useful way: a generator run by a built-in (list(g), next(g)) can
+ * block when a for loop runs it instead. */
+static vm_status nested_block_error(vm_thread *th) {
+    for (uint32_t i = th->nframes; i-- > 0;) {
+        uint16_t fl = th->frames[i].flags;
+        if ((fl & FRAME_GEN) && (fl & FRAME_NESTED))
+            return vm_raise(th, th->vm->cls.RuntimeError,
+                            "concviz cannot block inside a generator that a built-in runs (list(), next(), "
+                            "sum()...); iterate it with a for loop or a comprehension instead");
+        if (fl & FRAME_NESTED) break;
+    }
+    return vm_raise(th, th->vm->cls.RuntimeError,
+                    "concviz cannot block inside a call made by the interpreter itself "
+                    "(for example in __repr__, __str__, a property or a sort key)");
+}
+
+/* A generator that returned or raised: its saved slots are not needed. */
+static void gen_finish(gen_obj *g) {
+    g->state = GEN_DONE;
+    free(g->slots);
+    g->slots = NULL;
+    g->nslots = 0;
+}
+
 static void list_names(strbuf *sb, str_obj **names, int n) {
     for (int i = 0; i < n; i++) {
         if (i > 0) sb_puts(sb, n == 2 ? " and " : (i == n - 1 ? ", and " : ", "));
@@ -350,6 +433,14 @@ static call_outcome start_call(vm_thread *th, value callable, uint32_t base, val
             }
             init_cells(th, f);
             if (fn->co->flags & CO_CLASS_BODY) f->locals_dict = dict_new(m);
+            if (fn->co->flags & CO_GENERATOR) {
+                /* calling a generator function only binds its arguments */
+                gen_obj *g = gc_alloc(m, OK_GEN, sizeof(gen_obj));
+                gen_save(th, g);
+                g->state = GEN_CREATED;
+                *result = v_obj(g);
+                return CALL_DONE;
+            }
             return CALL_FRAME;
         }
         case OK_NATIVE: {
@@ -417,7 +508,6 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth);
  * defined, is bound as for a method call. */
 static vm_status call_nested(vm_thread *th, value callable, value self, value *args, int nargs, str_obj **kwnames,
                              value *kwvals, int nkw, value *out) {
-    vm *m = th->vm;
     uint32_t base = th->sp;
     ensure_stack(th, (size_t)base + 4);
     th->nested++;
@@ -433,9 +523,30 @@ static vm_status call_nested(vm_thread *th, value callable, value self, value *a
     } else if (oc == CALL_ERR) {
         st = VM_ERR;
     } else if (oc == CALL_BLOCK) {
-        st = vm_raise(th, m->cls.RuntimeError,
-                      "concviz cannot block inside a call made by the interpreter itself "
-                      "(for example in __repr__, __str__, a property or a sort key)");
+        st = nested_block_error(th);
+    }
+    th->sp = base;
+    th->nested--;
+    return st;
+}
+
+vm_status vm_gen_resume(vm_thread *th, gen_obj *g, value sent, value *out, bool *done) {
+    *done = false;
+    *out = v_none();
+    if (g->state == GEN_DONE) {
+        *done = true;
+        return VM_OK;
+    }
+    uint32_t base = th->sp;
+    th->nested++;
+    vm_status st = gen_enter(th, g, FRAME_NESTED, sent);
+    if (st == VM_OK) {
+        st = execute(th, INT64_MAX, th->nframes - 1);
+        if (st == VM_DONE) {
+            *out = th->result;
+            *done = g->state == GEN_DONE;
+            st = VM_OK;
+        }
     }
     th->sp = base;
     th->nested--;
@@ -478,6 +589,16 @@ static bool unwind(vm_thread *th, uint32_t stop_depth, bool add_tb) {
         th->sp = f->base;
         th->nhandling = f->hdepth;
         uint16_t flags = f->flags;
+        if (flags & FRAME_GEN) {
+            gen_finish(V_GEN(f->extra));
+            if (vm_exc_matches(th->vm, th->exc, th->vm->cls.StopIteration)) {
+                /* PEP 479: a StopIteration does not leak out of a generator */
+                value cause = th->exc;
+                th->exc = vm_exc_new(th, th->vm->cls.RuntimeError, "generator raised StopIteration");
+                dict_set_cstr(th->vm, V_INST(th->exc)->dict, "__cause__", cause);
+                dict_set_cstr(th->vm, V_INST(th->exc)->dict, "__suppress_context__", v_bool(true));
+            }
+        }
         th->nframes--;
         if ((flags & FRAME_NESTED) || th->nframes <= stop_depth) return false;
     }
@@ -831,9 +952,7 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
                     f->ip = (uint32_t)(ip_start - f->co->code);
                 }
                 if (th->nested) {
-                    vm_raise(th, m->cls.RuntimeError,
-                             "concviz cannot block inside a call made by the interpreter itself "
-                             "(for example in __repr__, __str__ or a sort key)");
+                    nested_block_error(th);
                     RELOAD();
                     goto error;
                 }
@@ -1011,6 +1130,19 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
         }
         case OP_FOR_ITER: {
             value itv = TOP();
+            if (v_is_obj(itv, OK_GEN)) {
+                /* the generator's frame runs in this loop: it may block */
+                if (V_GEN(itv)->state == GEN_DONE) {
+                    sp--;
+                    ip = co->code + arg;
+                    break;
+                }
+                SAVE();
+                st = gen_enter(th, V_GEN(itv), FRAME_GEN_FOR, v_none());
+                CHECK(st);
+                RELOAD();
+                break;
+            }
             if (v_is_obj(itv, OK_ITER)) {
                 iter_obj *it = (iter_obj *)itv.u.o;
                 if (it->kind == IT_RANGE) {
@@ -1241,6 +1373,24 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
             RELOAD();
             break;
         }
+        case OP_YIELD_VALUE: {
+            value v = POP();
+            SAVE();
+            uint16_t flags = f->flags;
+            uint32_t base = f->base;
+            gen_obj *g = V_GEN(f->extra);
+            gen_save(th, g);
+            g->state = GEN_SUSPENDED;
+            if ((flags & FRAME_NESTED) || th->nframes <= stop_depth) {
+                th->result = v;
+                return VM_DONE;
+            }
+            /* to the caller's FOR_ITER, as the loop's next value */
+            th->stack[base] = v;
+            th->sp = base + 1;
+            RELOAD();
+            break;
+        }
         case OP_RETURN_VALUE: {
             value r = POP();
             uint16_t flags = f->flags;
@@ -1258,9 +1408,16 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
                 if (err) goto error;
             }
             uint32_t base = f->base;
+            if (flags & FRAME_GEN) gen_finish(V_GEN(f->extra));
             th->nhandling = f->hdepth;
             th->nframes--;
             th->sp = base;
+            if ((flags & FRAME_GEN_FOR) && th->nframes > stop_depth) {
+                /* the caller's FOR_ITER runs again and finds it exhausted */
+                th->frames[th->nframes - 1].ip--;
+                RELOAD();
+                break;
+            }
             if ((flags & FRAME_NESTED) || th->nframes == 0 || th->nframes <= stop_depth) {
                 th->result = r;
                 if (th->nframes == 0 && !(flags & FRAME_NESTED)) th->sp = 0;

@@ -29,7 +29,9 @@ enum {
     FRAME_INIT = 1,        /* an __init__ call: the result is init_self, and None is required */
     FRAME_CLASS_BODY = 2,  /* a class body: on return build the class */
     FRAME_NESTED = 4,      /* entered from C (vm_call): return to the C caller */
-    FRAME_DISCARD = 8      /* drop the return value (e.g. thread bootstrap) */
+    FRAME_DISCARD = 8,     /* drop the return value (e.g. thread bootstrap) */
+    FRAME_GEN = 16,        /* a generator's frame (extra: the generator) */
+    FRAME_GEN_FOR = 32     /* ... resumed by the caller's FOR_ITER, which gets what it yields */
 };
 
 typedef struct vm_frame {
@@ -43,9 +45,23 @@ typedef struct vm_frame {
     uint32_t hdepth;         /* handled-exception depth at entry */
     uint16_t nblocks;
     uint16_t flags;
-    value extra;             /* FRAME_INIT: the instance; FRAME_CLASS_BODY: tuple(name, bases) */
+    value extra;             /* FRAME_INIT: the instance; FRAME_CLASS_BODY: tuple(name, bases);
+                                FRAME_GEN: the generator */
     vm_block blocks[VM_MAX_BLOCKS];
 } vm_frame;
+
+/* A generator: its frame while suspended, with base 0 and stack depths
+ * relative to it, and the stack slots it had (locals, then operands).
+ * While it runs the frame lives on the thread's frame stack instead. */
+enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE };
+typedef struct gen_obj {
+    obj hdr;
+    vm_frame frame;
+    value *slots;            /* owned */
+    uint32_t nslots;
+    uint8_t state;           /* GEN_* */
+} gen_obj;
+#define V_GEN(v) ((gen_obj *)(v).u.o)
 
 /* Arguments of a call into native code. */
 typedef struct vm_args {
@@ -114,7 +130,8 @@ typedef struct vm_names {
 typedef struct vm_classes {
     class_obj *object, *type, *int_, *float_, *bool_, *str, *list, *tuple, *dict, *none,
               *function, *builtin_function, *method, *range, *iterator, *module, *slice,
-              *cell, *super, *dictview, *property, *staticmethod, *classmethod, *set, *frozenset;
+              *cell, *super, *dictview, *property, *staticmethod, *classmethod, *set, *frozenset,
+              *generator;
     /* exceptions */
     class_obj *BaseException, *SystemExit, *KeyboardInterrupt, *Exception, *StopIteration,
               *ArithmeticError, *ZeroDivisionError, *OverflowError, *AssertionError,
@@ -197,6 +214,11 @@ bool vm_sync_point(vm_thread *th);
 const char *vm_pending_store_name(const vm_thread *th);
 
 /* ---- calling Python from C (runs to completion; blocking is an error) ---- */
+/* Runs generator g until it yields (*out, *done false) or returns (*out
+ * its value, *done true; also when it was already finished). A 'for'
+ * loop does not come here: FOR_ITER runs the generator's frame in the
+ * loop's own thread, where it may block. */
+vm_status vm_gen_resume(vm_thread *th, gen_obj *g, value sent, value *out, bool *done);
 vm_status vm_call(vm_thread *th, value callable, value *args, int nargs, value *out);
 /* Calls a method-like callable with self bound (natives see it as a->self). */
 vm_status vm_call_self(vm_thread *th, value callable, value self, value *args, int nargs, value *out);

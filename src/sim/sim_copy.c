@@ -360,6 +360,29 @@ value sim_copy(sim_copy_ctx *c, value v) {
         p->kind = src->kind;
         break;
     }
+    case OK_GEN: {
+        if (c->mode != 0) {
+            copy_fail(c, "%s", "cannot pickle 'generator' object");
+            out = v_none();
+            break;
+        }
+        /* a fork copies a suspended generator (a running one is the
+           forking thread's, which the child does not have) */
+        gen_obj *src = V_GEN(v), *g = gc_alloc(d, OK_GEN, sizeof(gen_obj));
+        out = v_obj(g);
+        sim_copy_memo(c, o, out);
+        g->frame = src->frame;
+        g->state = src->state == GEN_RUNNING ? GEN_DONE : src->state;
+        g->frame.fn = src->frame.fn ? (func_obj *)sim_copy(c, v_obj(src->frame.fn)).u.o : NULL;
+        g->frame.globals = src->frame.globals ? V_DICT(sim_copy(c, v_obj(src->frame.globals))) : NULL;
+        g->frame.locals_dict = src->frame.locals_dict ? V_DICT(sim_copy(c, v_obj(src->frame.locals_dict))) : NULL;
+        if (g->state != GEN_DONE && src->nslots) {
+            g->slots = xcalloc(src->nslots, sizeof(value));
+            g->nslots = src->nslots;
+            for (uint32_t i = 0; i < src->nslots; i++) g->slots[i] = sim_copy(c, src->slots[i]);
+        }
+        break;
+    }
     case OK_SET: {
         /* a fork copies the table as it is; pickling sends the items in
            iteration order and the receiver adds them one by one */
