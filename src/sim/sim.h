@@ -44,6 +44,14 @@ typedef struct sim sim;
 sim *sim_new(const lang_program *prog, const sim_config *cfg, trace_log *log);
 /* Runs to the end; returns the exit status (the main process's, or SIM_EXIT_*). */
 int sim_run(sim *s);
+/* Runs a part of the run, for a viewer that plays while the machine goes
+ * on: until the trace holds at least nevents events (0: no such limit) or
+ * after max_steps scheduling steps (each a slice of one thread's bytecodes
+ * or one timed event), or to the end. Returns true once the run is over
+ * (then sim_exit_status tells how). Many calls give the same trace as one
+ * sim_run. */
+bool sim_run_some(sim *s, size_t nevents, uint64_t max_steps);
+int sim_exit_status(const sim *s);
 /* Why the run ended, for messages ("deadlock at t=2.000s: ..."); static or owned by s. */
 const char *sim_end_message(const sim *s);
 void sim_free(sim *s);

@@ -360,8 +360,13 @@ static void run_core(sim *s, int c) {
     st->pending = OUT_DONE;
 }
 
-static void loop(sim *s) {
-    while (!s->finished && !s->snap) {
+/* Runs until the run is over, or the trace holds until_events events (0:
+ * no such stop), or max_steps steps (a thread's slice, or one timed event)
+ * were taken. Stopping between steps changes nothing that follows: a run
+ * made in many calls gives the same trace as one made at once. */
+static void loop(sim *s, size_t until_events, uint64_t max_steps) {
+    for (uint64_t steps = 0; !s->finished && !s->snap && steps < max_steps; steps++) {
+        if (until_events && s->log && trace_log_count(s->log) >= until_events) break;
         int64_t tc = 0;
         int c = min_core(s, -1, &tc);
         if (s->nheap && (c < 0 || s->heap[0].t <= tc)) {
@@ -452,7 +457,9 @@ void sim_proc_hooks(sim_proc *p) {
     p->vm->module_hook = sim_module_hook;
 }
 
-int sim_run(sim *s) {
+/* The main process, about to run the program's module code. */
+static void sim_start(sim *s) {
+    s->started = true;
     sim_proc *mainp = sim_proc_new(s, NULL, "MainProcess", "");
     sim_thread *mt = sim_thread_new(mainp, "MainThread", true);
     mainp->main = mt;
@@ -461,16 +468,29 @@ int sim_run(sim *s) {
     vm_thread_start_module(mt->vt, "__main__");
     mt->started = true;
     sim_thread_make_runnable(mt);
-    loop(s);
+}
+
+int sim_run(sim *s) {
+    if (!s->started) sim_start(s);
+    loop(s, 0, UINT64_MAX);
     fflush(stdout);
     return s->exit_status;
 }
+
+bool sim_run_some(sim *s, size_t nevents, uint64_t max_steps) {
+    if (!s->started) sim_start(s);
+    loop(s, nevents, max_steps);
+    return s->finished;
+}
+
+int sim_exit_status(const sim *s) { return s->exit_status; }
 
 const char *sim_end_message(const sim *s) { return s->end_message; }
 
 void sim_free_owned(sim *s);
 
 void sim_free(sim *s) {
+    if (!s) return;
     for (int i = 0; i < s->nthreads; i++) sim_thread_free(s->threads[i]);
     if (s->holding) vm_free(s->holding);
     sim_free_owned(s);

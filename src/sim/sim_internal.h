@@ -166,6 +166,7 @@ struct sim {
        copied into snap and the run stops */
     size_t snap_at;
     struct sim_snapshot *snap;
+    bool started;             /* the main process exists (sim_run / sim_run_some) */
 };
 
 /* ---- engine (sim_engine.c) ---- */

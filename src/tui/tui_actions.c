@@ -16,6 +16,7 @@ void tui_app_init(tui_app *a, tui_session *s) {
     const tui_options *o = &s->opts;
     int speed = o->speed > 0 || isinf(o->speed) ? tui_speed_nearest(o->speed) : tui_speed_default();
     tui_player_init(&a->player, trace_fold_count(s->fold), speed, !o->paused);
+    a->player.growing = tui_session_running(s);
     a->st = trace_fold_seek(s->fold, 0);
     a->sel_thread = 0;
     a->sel_object = 0;
@@ -378,6 +379,7 @@ static void tui_app_restart(tui_app *a) {
     uint8_t *breaks = a->player.breaks;
     size_t nbreaks = a->player.nbreaks;
     tui_player_init(&a->player, trace_fold_count(a->session->fold), speed, true);
+    a->player.growing = tui_session_running(a->session);
     a->player.breaks = breaks;
     a->player.nbreaks = nbreaks;
     a->st = trace_fold_seek(a->session->fold, 0);
@@ -394,7 +396,7 @@ bool tui_app_act(tui_app *a, tui_action act) {
     a->dirty = true;
     switch (act) {
     case ACT_PLAY:
-        if (p->pos >= p->count) tui_app_goto(a, 0); /* play again from the start */
+        if (p->pos >= p->count && !p->growing) tui_app_goto(a, 0); /* play again from the start */
         p->playing = !p->playing && p->count > 0;
         p->credit = 1;
         break;

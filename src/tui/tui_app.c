@@ -10,9 +10,12 @@
 #include "tui/tui_app.h"
 #include "tui/tui_term.h"
 
-/* Frame period while playing, and the idle wake-up (to notice signals). */
+/* Frame period while playing, the idle wake-up (to notice signals), and
+ * the time given to the machine per turn of the loop while it runs. */
 #define TUI_FRAME_MS 16
 #define TUI_IDLE_MS 250
+#define TUI_ENGINE_MS 12
+#define TUI_ENGINE_AHEAD 2000000
 
 static double tui_now_ms(void) {
     struct timespec ts;
@@ -64,6 +67,17 @@ static int tui_app_run(tui_session *s) {
             status = 128 + sig;
             break;
         }
+        /* the machine goes on between frames, up to a distance ahead of
+           the cursor (an endless run does not fill the memory) */
+        bool engine = tui_session_running(s) && trace_fold_count(s->fold) - a.player.pos < TUI_ENGINE_AHEAD;
+        if (engine) {
+            if (tui_session_advance(s, TUI_ENGINE_MS)) {
+                a.player.count = trace_fold_count(s->fold);
+                a.st = trace_fold_seek(s->fold, a.player.pos);
+                a.dirty = true;
+            }
+            a.player.growing = tui_session_running(s);
+        }
         double now = tui_now_ms();
         double dt = now - last;
         last = now;
@@ -80,7 +94,7 @@ static int tui_app_run(tui_session *s) {
             doupdate();
             a.dirty = false;
         }
-        wtimeout(stdscr, a.player.playing ? TUI_FRAME_MS : TUI_IDLE_MS);
+        wtimeout(stdscr, engine ? 0 : a.player.playing ? TUI_FRAME_MS : TUI_IDLE_MS);
         wint_t ch;
         int rc = wget_wch(stdscr, &ch);
         if (rc == ERR) continue;

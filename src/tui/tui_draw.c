@@ -51,7 +51,7 @@ static void tui_draw_header(tui_app *a) {
         g = GLYPH_PLAY;
         word = "playing";
         role = ROLE_PLAYING;
-    } else if (p->pos >= p->count) {
+    } else if (p->pos >= p->count && !p->growing) {
         g = GLYPH_STOP;
         word = "finished";
     } else {
@@ -60,8 +60,9 @@ static void tui_draw_header(tui_app *a) {
     }
     char state[48];
     snprintf(state, sizeof state, " %s %s ", tui_glyph_text(g), word);
-    snprintf(right, sizeof right, "t %s  %s  event %zu/%zu ", t.data,
-             tui_screen_ascii() ? sp->ascii : sp->label, p->pos, p->count);
+    /* while the machine still runs, the count grows: "event 10/4096…" */
+    snprintf(right, sizeof right, "t %s  %s  event %zu/%zu%s ", t.data, tui_screen_ascii() ? sp->ascii : sp->label,
+             p->pos, p->count, p->growing ? (tui_screen_ascii() ? "..." : "…") : "");
     sb_free(&t);
     bool ascii = tui_screen_ascii();
     int rw = tui_text_width(right, strlen(right), ascii);

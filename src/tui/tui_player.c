@@ -119,7 +119,7 @@ int tui_player_tick(tui_player *p, const trace_log *log, double dt_ms) {
             stop = tui_player_step(p, log);
         }
     }
-    if (p->pos >= p->count) stop |= TUI_STOP_END;
+    if (p->pos >= p->count && !p->growing) stop |= TUI_STOP_END;
     if (stop) {
         p->playing = false;
         p->credit = 0;

@@ -33,6 +33,7 @@ typedef struct tui_speed {
 typedef struct tui_player {
     size_t pos;            /* events applied: the state shown is after these */
     size_t count;          /* events in the trace */
+    bool growing;          /* the machine still runs: more events will come */
     bool playing;
     int speed;             /* index into the speed table */
     double vt;             /* the virtual clock shown (ns) */

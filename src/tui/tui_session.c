@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lang/lang.h"
@@ -64,71 +65,72 @@ static int tui_session_kind(const char *name) {
     return -1;
 }
 
-static void tui_session_add_caption(tui_session *s, size_t pos, const char *text, size_t *cap) {
-    if (s->ncaptions == *cap) {
-        *cap = *cap ? *cap * 2 : 8;
-        s->captions = xreallocarray(s->captions, *cap, sizeof *s->captions);
+static void tui_session_add_caption(tui_session *s, size_t pos, const char *text) {
+    if (s->ncaptions == s->captions_cap) {
+        s->captions_cap = s->captions_cap ? s->captions_cap * 2 : 8;
+        s->captions = xreallocarray(s->captions, s->captions_cap, sizeof *s->captions);
     }
-    s->captions[s->ncaptions++] = (tui_caption){pos, xstrdup(text)};
+    /* time captions may fire before an earlier-listed line caption: keep
+       the positions ascending */
+    size_t j = s->ncaptions++;
+    while (j > 0 && s->captions[j - 1].pos > pos) {
+        s->captions[j] = s->captions[j - 1];
+        j--;
+    }
+    s->captions[j] = (tui_caption){pos, xstrdup(text)};
 }
 
 static void tui_session_drop_captions(tui_session *s) {
     for (size_t i = 0; i < s->ncaptions; i++) free(s->captions[i].text);
     free(s->captions);
     s->captions = NULL;
-    s->ncaptions = 0;
+    s->ncaptions = s->captions_cap = 0;
+    free(s->cap_done);
+    free(s->cap_kinds);
+    s->cap_done = NULL;
+    s->cap_kinds = NULL;
+    s->overlay_pos = 0;
 }
 
 /* Lays the scenario's captions over the trace: each shows from the
  * position after the event that triggers it (once): a line caption after
  * the first event of a thread at that line, a time caption after the last
  * event at or before its time, an event caption after the first event of
- * that kind. Positions come out ascending. */
-static void tui_session_overlay(tui_session *s, const scenario *sc) {
-    tui_session_drop_captions(s);
+ * that kind. The events are scanned as they arrive (the machine may still
+ * be running); 'over' says no more will come. */
+static void tui_session_overlay_scan(tui_session *s, bool over) {
+    const scenario *sc = s->have_sc ? &s->sc : NULL;
     if (!sc || sc->ncaptions == 0) return;
-    size_t cap = 0;
-    bool *done = xcalloc(sc->ncaptions, sizeof *done);
+    if (!s->cap_done) {
+        s->cap_done = xcalloc(sc->ncaptions, sizeof *s->cap_done);
+        s->cap_kinds = xcalloc(sc->ncaptions, sizeof *s->cap_kinds);
+        for (size_t k = 0; k < sc->ncaptions; k++)
+            s->cap_kinds[k] = sc->captions[k].when == SCENARIO_WHEN_EVENT ? tui_session_kind(sc->captions[k].event) : -1;
+    }
     size_t n = trace_log_count(s->log);
-    int *kinds = xcalloc(sc->ncaptions, sizeof *kinds);
-    for (size_t k = 0; k < sc->ncaptions; k++)
-        kinds[k] = sc->captions[k].when == SCENARIO_WHEN_EVENT ? tui_session_kind(sc->captions[k].event) : -1;
-    for (size_t i = 0; i <= n; i++) {
+    for (size_t i = s->overlay_pos; i < n || (over && i == n); i++) {
         const trace_event *ev = i < n ? trace_log_get(s->log, i) : NULL;
         for (size_t k = 0; k < sc->ncaptions; k++) {
             const scenario_caption *c = &sc->captions[k];
-            if (done[k]) continue;
-            bool fire;
+            if (s->cap_done[k]) continue;
+            const char *say = s->opts.zh && c->say_zh ? c->say_zh : c->say;
             if (c->when == SCENARIO_WHEN_TIME) {
                 /* shows once every event up to its time has happened */
-                fire = ev ? ev->t > c->time_ns : true;
-                if (fire && !ev && i > 0 && trace_log_get(s->log, i - 1)->t < c->time_ns) fire = false;
+                bool fire = ev ? ev->t > c->time_ns : !(i > 0 && trace_log_get(s->log, i - 1)->t < c->time_ns);
                 if (fire) {
-                    done[k] = true;
-                    tui_session_add_caption(s, i, s->opts.zh && c->say_zh ? c->say_zh : c->say, &cap);
+                    s->cap_done[k] = true;
+                    tui_session_add_caption(s, i, say);
                 }
                 continue;
             }
-            fire = ev && ((c->when == SCENARIO_WHEN_LINE && ev->tid >= 0 && ev->line == c->line) ||
-                          (c->when == SCENARIO_WHEN_EVENT && (int)ev->kind == kinds[k]));
-            if (fire) {
-                done[k] = true;
-                tui_session_add_caption(s, i + 1, s->opts.zh && c->say_zh ? c->say_zh : c->say, &cap);
+            if (ev && ((c->when == SCENARIO_WHEN_LINE && ev->tid >= 0 && ev->line == c->line) ||
+                       (c->when == SCENARIO_WHEN_EVENT && (int)ev->kind == s->cap_kinds[k]))) {
+                s->cap_done[k] = true;
+                tui_session_add_caption(s, i + 1, say);
             }
         }
     }
-    free(kinds);
-    free(done);
-    /* time captions may fire before an earlier-listed line caption: sort */
-    for (size_t i = 1; i < s->ncaptions; i++) {
-        tui_caption c = s->captions[i];
-        size_t j = i;
-        while (j > 0 && s->captions[j - 1].pos > c.pos) {
-            s->captions[j] = s->captions[j - 1];
-            j--;
-        }
-        s->captions[j] = c;
-    }
+    s->overlay_pos = n;
 }
 
 const char *tui_session_caption(const tui_session *ss, const trace_fold_state *s) {
@@ -208,7 +210,17 @@ const sim_snapshot *tui_session_frames(tui_session *s, size_t pos, const char **
     return s->snap;
 }
 
+/* Stops the machine (if it still runs) and lets go of its program. */
+static void tui_session_stop_engine(tui_session *s) {
+    sim_free(s->engine);
+    s->engine = NULL;
+    lang_program_free(s->prog);
+    s->prog = NULL;
+}
+
 static void tui_session_clear(tui_session *s) {
+    tui_session_stop_engine(s);
+    if (s->have_sc) scenario_free(&s->sc);
     tui_session_drop_frames(s);
     trace_fold_free(s->fold);
     trace_log_free(s->log);
@@ -244,7 +256,37 @@ static void tui_session_quiet(void *ctx, int fd, const char *text, size_t len) {
     (void)len;
 }
 
-/* Loads, compiles and runs the scenario into a new session state. */
+static double tui_session_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+bool tui_session_running(const tui_session *s) { return s->engine != NULL; }
+
+bool tui_session_advance(tui_session *s, double budget_ms) {
+    if (!s->engine) return false;
+    double t0 = tui_session_now_ms();
+    size_t before = trace_log_count(s->log);
+    bool over;
+    do {
+        /* small parts, so that the budget is kept even by a busy loop
+           that makes no events */
+        over = sim_run_some(s->engine, trace_log_count(s->log) + 4096, 8);
+    } while (!over && tui_session_now_ms() - t0 < budget_ms);
+    trace_fold_sync(s->fold);
+    tui_session_overlay_scan(s, over);
+    if (over) tui_session_stop_engine(s);
+    return over || trace_log_count(s->log) != before;
+}
+
+void tui_session_finish(tui_session *s) {
+    while (s->engine) tui_session_advance(s, 1000);
+}
+
+/* Loads and compiles the scenario, and starts a new run of it: the first
+ * part is simulated now (most runs are over within it), the rest as the
+ * player goes (tui_session_advance). */
 static int tui_session_run(tui_session *s, const char *arg, strbuf *err) {
     scenario sc;
     scenario_diag d;
@@ -267,18 +309,21 @@ static int tui_session_run(tui_session *s, const char *arg, strbuf *err) {
     trace_log *raw = trace_log_new();
     trace_log_set_header(raw, &h);
     cfg.write = tui_session_quiet;
-    sim *m = sim_new(prog, &cfg, raw);
-    sim_run(m);
-    sim_free(m);
-    lang_program_free(prog);
+    /* the new run replaces the old one */
+    tui_session_stop_engine(s);
+    if (s->have_sc) scenario_free(&s->sc);
     tui_session_drop_frames(s);
+    tui_session_drop_captions(s);
     trace_fold_free(s->fold);
     trace_log_free(s->log);
+    s->sc = sc;
+    s->have_sc = true;
     s->log = raw;
+    s->prog = prog;
+    s->engine = sim_new(prog, &cfg, raw);
     s->fold = trace_fold_new(s->log, 0);
-    tui_session_overlay(s, &sc);
-    tui_session_describe(s, &sc, trace_log_header(s->log));
-    scenario_free(&sc);
+    tui_session_describe(s, &s->sc, trace_log_header(s->log));
+    tui_session_advance(s, TUI_SESSION_FIRST_MS);
     scenario_diag_fini(&d);
     return 0;
 }
@@ -319,23 +364,22 @@ int tui_session_open_trace(tui_session *s, const char *path, const tui_options *
     /* the trace carries the scenario's text: read its program and captions
        back from it (a trace without one still plays, without source) */
     const trace_header *h = trace_log_header(raw);
-    scenario sc;
     scenario_diag d;
     scenario_diag_init(&d);
-    bool have = h->source[0] && scenario_load_mem(h->filename[0] ? h->filename : "trace.yaml", h->source,
-                                                  strlen(h->source), &sc, &d) == 0;
-    if (!have && h->source[0]) scenario_free(&sc);
+    s->have_sc = h->source[0] && scenario_load_mem(h->filename[0] ? h->filename : "trace.yaml", h->source,
+                                                   strlen(h->source), &s->sc, &d) == 0;
+    if (!s->have_sc && h->source[0]) scenario_free(&s->sc);
     scenario_diag_fini(&d);
     s->log = raw;
     s->fold = trace_fold_new(s->log, 0);
-    tui_session_overlay(s, have ? &sc : NULL);
-    tui_session_describe(s, have ? &sc : NULL, trace_log_header(s->log));
-    if (have) scenario_free(&sc);
+    tui_session_overlay_scan(s, true);
+    tui_session_describe(s, s->have_sc ? &s->sc : NULL, trace_log_header(s->log));
     return 0;
 }
 
-bool tui_session_save(const tui_session *s, const char *path, strbuf *err) {
+bool tui_session_save(tui_session *s, const char *path, strbuf *err) {
     bool ok = false;
+    tui_session_finish(s); /* the whole run, as 'concviz record' writes it */
     FILE *f = fopen(path, "wb");
     if (!f) {
         sb_printf(err, "cannot write '%s': %s", path, strerror(errno));

@@ -2,7 +2,9 @@
  * simulated machine, or a trace read back from a file, plus what the
  * screen shows beside the events (title, program text).
  *
- * The run is simulated to its end first (the engine is fast), then played.
+ * A scenario's run is simulated while it plays: the first part when the
+ * session opens (most runs are over within it), the rest as the player
+ * goes (tui_session_advance), so a long or endless run opens at once.
  * The scenario's own captions ('when: {line: N}', '{time: T}',
  * '{event: KIND}') are not part of a run: the session lays them over the
  * trace as (position, text) pairs, so a saved trace is exactly what
@@ -18,6 +20,8 @@
 
 #include "lang/strbuf.h"
 #include "trace/trace.h"
+#include "scenario/scenario.h"
+#include "sim/sim.h"
 #include "sim/sim_snapshot.h"
 #include "trace/trace_fold.h"
 #include "tui/tui.h"
@@ -36,7 +40,14 @@ typedef struct tui_session {
     trace_log *log;          /* the played trace (owned) */
     trace_fold *fold;        /* over log (owned) */
     tui_caption *captions; /* the scenario's captions, by position */
-    size_t ncaptions;
+    size_t ncaptions, captions_cap;
+    bool *cap_done;          /* per scenario caption: placed already */
+    int *cap_kinds;          /* per scenario caption: its event kind, or -1 */
+    size_t overlay_pos;      /* events scanned for captions so far */
+    scenario sc;             /* the scenario (have_sc): its captions */
+    bool have_sc;
+    sim *engine;             /* the machine while the run goes on, else NULL */
+    lang_program *prog;      /* its program (owned while it runs) */
     char *title;
     char *filename;
     char *program;           /* the program's text ("" if unknown) */
@@ -75,8 +86,17 @@ size_t tui_session_caption_before(const tui_session *ss, size_t pos);
  * the session) if they cannot be rebuilt. */
 const sim_snapshot *tui_session_frames(tui_session *s, size_t pos, const char **why);
 
-/* Writes the trace as JSON Lines. */
-bool tui_session_save(const tui_session *s, const char *path, strbuf *err);
+/* How long the run is simulated when the session opens (wall ms). */
+#define TUI_SESSION_FIRST_MS 150
+/* Whether the machine still runs; advancing simulates for about budget_ms
+ * more (and indexes the new events), returning whether anything changed. */
+bool tui_session_running(const tui_session *s);
+bool tui_session_advance(tui_session *s, double budget_ms);
+/* Simulates the rest of the run. */
+void tui_session_finish(tui_session *s);
+
+/* Writes the trace as JSON Lines (the whole run: it finishes it first). */
+bool tui_session_save(tui_session *s, const char *path, strbuf *err);
 /* A file name for saving that does not exist yet ("NAME-seedN.jsonl");
  * the caller frees it. */
 char *tui_session_propose_name(const tui_session *s);

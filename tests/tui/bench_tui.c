@@ -105,6 +105,10 @@ static int bench_jump(const char *scenario) {
         fprintf(stderr, "%s", err.data);
         return 1;
     }
+    double topen = now_ms();
+    printf("opened (first frame possible) after %.0f ms, with %zu events simulated; the rest while it plays\n",
+           topen - t0, trace_fold_count(s.fold));
+    tui_session_finish(&s);
     double t1 = now_ms();
     sb_free(&err);
     size_t held = heap_bytes() - before;

@@ -11,22 +11,24 @@ static double out_double(const simtest_run *r) { return strtod(r->out.data, NULL
 
 /* ------------------------------------------------------------ determinism */
 
+static const char same_trace_src[] =
+    "import threading, random, time\n"
+    "from multiprocessing import Pool\n"
+    "lock = threading.Lock()\n"
+    "def work(n):\n"
+    "    time.sleep(random.random() / 10)\n"
+    "    with lock:\n"
+    "        print('worker', n)\n"
+    "    return n * n\n"
+    "if __name__ == '__main__':\n"
+    "    ts = [threading.Thread(target=work, args=(i,)) for i in range(4)]\n"
+    "    for t in ts: t.start()\n"
+    "    for t in ts: t.join()\n"
+    "    with Pool(3) as p:\n"
+    "        print(p.map(work, range(6)))\n";
+
 START_TEST(test_same_seed_same_trace) {
-    const char *src =
-        "import threading, random, time\n"
-        "from multiprocessing import Pool\n"
-        "lock = threading.Lock()\n"
-        "def work(n):\n"
-        "    time.sleep(random.random() / 10)\n"
-        "    with lock:\n"
-        "        print('worker', n)\n"
-        "    return n * n\n"
-        "if __name__ == '__main__':\n"
-        "    ts = [threading.Thread(target=work, args=(i,)) for i in range(4)]\n"
-        "    for t in ts: t.start()\n"
-        "    for t in ts: t.join()\n"
-        "    with Pool(3) as p:\n"
-        "        print(p.map(work, range(6)))\n";
+    const char *src = same_trace_src;
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.seed = 7;
@@ -49,6 +51,51 @@ START_TEST(test_same_seed_same_trace) {
     simtest_free(&a);
     simtest_free(&b);
     simtest_free(&c);
+}
+END_TEST
+
+static void drop_output(void *ctx, int fd, const char *text, size_t len) {
+    (void)ctx;
+    (void)fd;
+    (void)text;
+    (void)len;
+}
+
+/* A viewer runs the machine a little at a time (sim_run_some): stopping
+ * and going on must not change the run. Parts stop on event counts and on
+ * step counts, some of them one step long. */
+START_TEST(test_run_in_parts_same_trace) {
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.seed = 7;
+    simtest_run whole;
+    simtest_exec(same_trace_src, &cfg, &whole);
+    lang_origin o = {"test.py", 1, 0};
+    lang_error e;
+    lang_program *p = lang_compile(same_trace_src, strlen(same_trace_src), &o, &e);
+    ck_assert_ptr_nonnull(p);
+    cfg.write = drop_output;
+    trace_log *log = trace_log_new();
+    sim *s = sim_new(p, &cfg, log);
+    int parts = 0;
+    for (bool over = false; !over; parts++) {
+        size_t have = trace_log_count(log);
+        over = parts % 3 == 0 ? sim_run_some(s, have + 1 + (size_t)(parts % 17), UINT64_MAX)
+                              : sim_run_some(s, 0, (uint64_t)(parts % 5));
+        ck_assert_uint_ge(trace_log_count(log), have);
+    }
+    ck_assert_int_eq(sim_exit_status(s), whole.status);
+    sim_free(s);
+    lang_program_free(p);
+    ck_assert_int_gt(parts, 20);
+    size_t na, nb;
+    char *ja = simtest_jsonl(whole.log, &na), *jb = simtest_jsonl(log, &nb);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_int_eq(memcmp(ja, jb, na), 0);
+    free(ja);
+    free(jb);
+    trace_log_free(log);
+    simtest_free(&whole);
 }
 END_TEST
 
@@ -563,6 +610,7 @@ static Suite *sim_suite(void) {
     Suite *s = suite_create("sim");
     TCase *det = tcase_create("determinism");
     tcase_add_test(det, test_same_seed_same_trace);
+    tcase_add_test(det, test_run_in_parts_same_trace);
     tcase_set_timeout(det, 60);
     suite_add_tcase(s, det);
     TCase *gil = tcase_create("gil");
