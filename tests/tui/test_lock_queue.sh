@@ -44,10 +44,7 @@ T send-keys -t t n
 wait_for "held by Thread-2"
 
 # details of the selected thread (MainThread), then of Thread-3
-T send-keys -t t Down Down Down
-sleep 0.1
-T send-keys -t t Enter
-wait_for "Thread Thread-3 (worker)"
+details_of 4 "Thread Thread-3 (worker)"
 expect_screen "waits for   lock (Lock), held by Thread-2 (worker)"
 # its call stack and locals at this moment: worker('C') waiting at 'with lock:'
 expect_screen "worker(), line 5:  with lock:"

@@ -43,12 +43,7 @@ expect_screen "jobs   [ 'A' | 'B' ]" r
 expect_screen "Main releases the lock" r
 # a replay has no scenario file, yet its details show the call stack and
 # locals (rebuilt from the program the trace holds), as the live view does
-for s in t r; do
-    T send-keys -t $s Down Down Down
-    sleep 0.1
-    T send-keys -t $s Enter
-    wait_for "Thread Thread-3 (worker)" $s
-done
+for s in t r; do details_of 4 "Thread Thread-3 (worker)" $s; done
 screen t | tail -n +2 >"$TMP/live.txt"
 screen r | tail -n +2 >"$TMP/replay.txt"
 cmp -s "$TMP/live.txt" "$TMP/replay.txt" || { fail "the replay's details differ"; diff "$TMP/live.txt" "$TMP/replay.txt"; }

@@ -56,6 +56,36 @@ wait_for() {
     return 1
 }
 
+# seen TEXT [PANE] [TRIES]: polls like wait_for, quietly, for TRIES*50 ms.
+seen() {
+    n=${3:-200}
+    while [ $n -gt 0 ]; do
+        screen "${2:-t}" | grep -qF -- "$1" && return 0
+        sleep 0.05
+        n=$((n - 1))
+    done
+    return 1
+}
+
+# details_of N TITLE [PANE]: selects the N-th row of the threads pane (from
+# the top) and opens its details (Enter), waiting for TITLE. A key can be
+# lost by a pane under heavy load (a sanitizer build beside other tests),
+# so the whole gesture is tried again, from a closed window, before failing.
+details_of() {
+    for try in 1 2 3; do
+        T send-keys -t "${3:-t}" Escape
+        i=0
+        while [ $i -lt 8 ]; do T send-keys -t "${3:-t}" Up; i=$((i + 1)); done
+        i=1
+        while [ $i -lt "$1" ]; do T send-keys -t "${3:-t}" Down; i=$((i + 1)); done
+        sleep 0.2
+        T send-keys -t "${3:-t}" Enter
+        seen "$2" "${3:-t}" 80 && return 0
+    done
+    PANE=${3:-t} fail "timeout waiting for the details: $2"
+    return 1
+}
+
 # wait_re REGEX [PANE]: the same with a basic regular expression.
 wait_re() {
     n=200
