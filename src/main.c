@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lang/lang.h"
@@ -200,6 +201,30 @@ static void write_nowhere(void *ctx, int fd, const char *text, size_t len) {
     (void)len;
 }
 
+static double wall_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Runs to the end. A run that takes long in real time (a busy loop going
+ * to the --max-time limit) says once, on a terminal, that it is still
+ * going and how to stop it, so that it does not look hung. */
+static int run_with_progress(sim *s, const sim_config *cfg) {
+    double t0 = wall_ms();
+    bool told = !isatty(2);
+    while (!sim_run_some(s, 0, 64)) {
+        if (!told && wall_ms() - t0 > 5000) {
+            fflush(stdout);
+            err_printf("concviz: still running at t=%.3fs of virtual time (it stops at --max-time %.0fs; "
+                       "Ctrl-C stops it now)\n",
+                       (double)sim_virtual_time(s) / 1e9, (double)cfg->max_time_ns / 1e9);
+            told = true;
+        }
+    }
+    return sim_exit_status(s);
+}
+
 /* Loads, compiles and runs one scenario on the simulated machine; returns
  * the exit status. */
 static int run_scenario(const char *arg, const run_request *rq) {
@@ -221,7 +246,7 @@ static int run_scenario(const char *arg, const run_request *rq) {
         scenario_machine_header(&sc, &cfg, &h);
         trace_log_set_header(log, &h);
         sim *s = sim_new(prog, &cfg, log);
-        status = sim_run(s);
+        status = run_with_progress(s, &cfg);
         fflush(stdout);
         if (status >= SIM_EXIT_DEADLOCK && status <= SIM_EXIT_LIMIT && sim_end_message(s))
             err_printf("concviz: %s\n", sim_end_message(s));

@@ -52,6 +52,8 @@ int sim_run(sim *s);
  * sim_run. */
 bool sim_run_some(sim *s, size_t nevents, uint64_t max_steps);
 int sim_exit_status(const sim *s);
+/* The machine's virtual time so far (ns). */
+int64_t sim_virtual_time(const sim *s);
 /* Why the run ended, for messages ("deadlock at t=2.000s: ..."); static or owned by s. */
 const char *sim_end_message(const sim *s);
 void sim_free(sim *s);

@@ -485,6 +485,8 @@ bool sim_run_some(sim *s, size_t nevents, uint64_t max_steps) {
 
 int sim_exit_status(const sim *s) { return s->exit_status; }
 
+int64_t sim_virtual_time(const sim *s) { return s->now; }
+
 const char *sim_end_message(const sim *s) { return s->end_message; }
 
 void sim_free_owned(sim *s);

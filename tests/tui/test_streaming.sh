@@ -3,7 +3,8 @@
 # (tests/tui/forever.yaml loops until the 600 s time limit): the view opens
 # at once, the event count grows while the machine runs ("event N/M…"),
 # End goes to the events so far without calling the run finished, stepping
-# works, and q quits at once with the terminal restored.
+# works, and q quits at once with the terminal restored. 'concviz run' of
+# it tells, on a terminal, that it is still running.
 . "$2/tui_lib.sh"
 
 count() { screen "${1:-t}" | grep -o 'event [0-9]*/[0-9]*…' | head -n 1 | sed 's/.*\/\([0-9]*\)….*/\1/'; }
@@ -30,4 +31,18 @@ wait_for "event 0/"
 T send-keys -t t Right Right
 wait_for "event 2/"
 quit_and_check
+
+# 'concviz run' of the same endless loop says, after a few seconds on a
+# terminal, that it is still running and how to stop it; Ctrl-C does
+start r 120 10 "$BIN" run "$DIR/forever.yaml" ">/dev/null"
+wait_for "concviz: still running at t=" r
+expect_screen "Ctrl-C stops it now" r
+T send-keys -t r C-c
+# (in a cooked terminal the interrupt also ends the pane's shell)
+n=0
+while T has-session -t r 2>/dev/null && ! screen r | grep -q "EXIT=130"; do
+    sleep 0.05
+    n=$((n + 1))
+    [ $n -gt 200 ] && { fail "Ctrl-C did not stop 'concviz run'"; break; }
+done
 finish
