@@ -90,7 +90,16 @@ typedef struct parser {
     int nowned, capowned;
     strbuf **sbpool;            /* scratch buffers, used as a stack */
     int sbcount, sbused;
+    int attempting;             /* speculative parses under way (parse_attempt) */
+    long nested_attempts;       /* speculative parses started inside another */
 } parser;
+
+/* Speculation inside speculation (the error heuristics looking ahead at
+ * every level of a deeply nested bad expression) can take exponential
+ * time, as it would in a PEG parser without memoization. Past this many,
+ * a nested attempt counts as failed: the message may be plainer, the
+ * parse stays fast (found by fuzzing: 415 bytes took seconds). */
+#define PARSE_MAX_NESTED_ATTEMPTS 20000
 
 /* What a target is checked for (as in CPython's _PyPegen_get_invalid_target). */
 enum { TARGETS_STAR, TARGETS_DEL, TARGETS_FOR };
@@ -301,18 +310,22 @@ static void parse_restore(parser *p, const parse_state *s) {
 enum { ATTEMPT_KEEP = 1, ATTEMPT_KEEP_FAR = 2 };
 
 static int parse_attempt(parser *p, parse_fn fn, void *ctx, int flags) {
+    if (p->attempting > 0 && ++p->nested_attempts > PARSE_MAX_NESTED_ATTEMPTS) return 0;
     jmp_buf jb;
     jmp_buf *outer = p->jb;
     parse_state saved;
     parse_error saved_err = *p->err;
     parse_save(p, &saved);
     p->jb = &jb;
+    p->attempting++;
     if (setjmp(jb) == 0) {
         fn(p, ctx);
+        p->attempting--;
         p->jb = outer;
         if (!(flags & ATTEMPT_KEEP)) parse_restore(p, &saved);
         return 1;
     }
+    p->attempting--;
     p->jb = outer;
     if (!p->err_generic) longjmp(*outer, 1);
     int far = p->far;
