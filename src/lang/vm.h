@@ -164,6 +164,9 @@ struct vm {
     int pid, ppid;
     uint64_t seed;            /* what random.seed(None) reseeds with */
     int64_t switch_interval_ns; /* sys.setswitchinterval */
+    /* the run's time limit: a call from C (which the engine cannot stop
+       between slices) raises RuntimeError past it; 0 = none */
+    int64_t time_limit_ns;
     /* concviz.note(text): the engine records a caption (may be NULL) */
     void (*note)(vm_thread *th, const char *text, size_t len);
     /* imports of modules the engine provides (threading, queue, ...):

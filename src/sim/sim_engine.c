@@ -455,6 +455,7 @@ void sim_proc_hooks(sim_proc *p) {
     p->vm->write_ctx = p;
     p->vm->must_sync = sim_must_sync;
     p->vm->module_hook = sim_module_hook;
+    p->vm->time_limit_ns = p->s->cfg.max_time_ns;
 }
 
 /* The main process, about to run the program's module code. */

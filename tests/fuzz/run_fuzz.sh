@@ -32,9 +32,14 @@ status=0
 for t in fuzz_scenario fuzz_trace fuzz_run; do
     corpus=$out/corpus_${t#fuzz_}
     echo "== $t for ${secs}s"
+    rc=0
     (cd "$out" && timeout $((secs + 60)) "./$t" -max_total_time="$secs" -max_len=8192 -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/$t-" "$corpus" 2>&1 | tail -n 12) || status=1
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/$t-" "$corpus" >"$out/$t.log" 2>&1) || rc=$?
+    tail -n 8 "$out/$t.log"
+    [ $rc -eq 0 ] || { echo "$t: status $rc (see $out/$t.log)"; status=1; }
 done
-ls "$out"/*crash-* "$out"/*leak-* "$out"/*timeout-* 2>/dev/null && status=1
+for f in "$out"/*-crash-* "$out"/*-leak-* "$out"/*-timeout-* "$out"/*-oom-*; do
+    [ -e "$f" ] && { echo "found: $f"; status=1; }
+done
 echo "output: $out (status $status)"
 exit $status
