@@ -120,6 +120,19 @@ if [ "$NAME" = "--cli" ]; then
     expect_status 4 "time limit"
     expect_in "$tmp/err" "concviz: time limit" "time limit"
 
+    # an endless nested call stops at the time limit instead of running on
+    printf 'def gen():\n    while True:\n        yield 1\nprint(len(list(gen())))\n' >"$tmp/endless_list.py"
+    run_bin run --max-time 0.05 "$tmp/endless_list.py"
+    expect_status 4 "endless list(generator)"
+    # a program past its memory limit gets MemoryError, not an abort (the
+    # sanitizers' allocator cannot report its use: there it just runs on)
+    printf 'x = []\ntry:\n    for i in range(40000):\n        x.append([0] * 1000)\n    print("no MemoryError")\nexcept MemoryError as e:\n    x = None\n    print("MemoryError:", e)\n' >"$tmp/mem.py"
+    CONCVIZ_MEMORY_LIMIT_MB=64 run_bin run "$tmp/mem.py"
+    expect_status 0 "memory limit"
+    if [ -z "${ASAN_OPTIONS:-}" ]; then
+        expect_in "$tmp/out" "MemoryError: concviz: the program holds more memory than its limit" "memory limit"
+    fi
+
     (cd "$tmp" && timeout -k 5 "$LIMIT" "$BIN" run missing.yaml >out 2>err </dev/null; echo $? >rc)
     rc=$(cat "$tmp/rc")
     expect_status 2 "missing file"

@@ -699,15 +699,24 @@ static vm_status execute(vm_thread *th, int64_t budget, uint32_t stop_depth) {
             return VM_YIELD;
         }
         th->ticks++;
-        if ((th->ticks & 0x3fff) == 0 && th->nested && m->time_limit_ns > 0 && vm_now(th) >= m->time_limit_ns) {
-            /* list(endless_generator()), a __repr__ that loops: nested code
-               runs to completion, so only this check can stop it */
-            SAVE();
-            st = vm_raise(th, m->cls.RuntimeError,
-                          "concviz: the time limit (--max-time) passed inside a call the interpreter makes itself "
-                          "(a generator run by list() or next(), a __repr__, a sort key...)");
-            RELOAD();
-            goto error;
+        if ((th->ticks & 0x3fff) == 0) {
+            if (th->nested && m->time_limit_ns > 0 && vm_now(th) >= m->time_limit_ns) {
+                /* list(endless_generator()), a __repr__ that loops: nested
+                   code runs to completion, so only this check can stop it */
+                SAVE();
+                vm_raise(th, m->cls.RuntimeError,
+                         "concviz: the time limit (--max-time) passed inside a call the interpreter makes itself "
+                         "(a generator run by list() or next(), a __repr__, a sort key...)");
+                RELOAD();
+                goto error;
+            }
+            if (xalloc_over_limit()) {
+                SAVE();
+                vm_raise(th, m->cls.MemoryError, "concviz: the program holds more memory than its limit "
+                                                 "(CONCVIZ_MEMORY_LIMIT_MB, default 4096)");
+                RELOAD();
+                goto error;
+            }
         }
         if (m->gc_requested && th->nested == 0) {
             SAVE();

@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 static xalloc_hook alloc_hook;
@@ -46,3 +49,18 @@ char *xstrndup(const char *s, size_t n) {
 }
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+int xalloc_over_limit(void) {
+#ifdef __GLIBC__
+    static size_t limit;
+    if (!limit) {
+        const char *env = getenv("CONCVIZ_MEMORY_LIMIT_MB");
+        long mb = env ? strtol(env, NULL, 10) : 0;
+        limit = (size_t)(mb > 0 ? mb : 4096) << 20;
+    }
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd > limit;
+#else
+    return 0;
+#endif
+}

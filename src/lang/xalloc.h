@@ -20,4 +20,11 @@ void xalloc_set_hook(xalloc_hook hook);
 /* Called before aborting on out-of-memory (the TUI restores the terminal). */
 void xalloc_set_fatal_handler(void (*handler)(void));
 
+/* Whether the process holds more heap than the limit a program may use
+ * (CONCVIZ_MEMORY_LIMIT_MB, default 4096): the VM then raises MemoryError,
+ * as CPython would when memory runs out, before malloc fails and concviz
+ * has to abort. Always false where the C library cannot tell (not glibc,
+ * or a sanitizer's allocator). */
+int xalloc_over_limit(void);
+
 #endif
