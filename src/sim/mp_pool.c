@@ -21,7 +21,29 @@ enum { POOL_RUN, POOL_CLOSE, POOL_TERMINATE };
 enum { JOB_APPLY, JOB_MAP, JOB_IMAP, JOB_IMAP_UNORDERED };
 enum { TASK_CALL = 0, TASK_MAP = 1, TASK_STARMAP = 2 };
 
+/* Tasks and results on their way (a scheduled arrival) are linked in
+ * their pool, so that a run ending before they arrive frees them. */
+typedef struct pool_flight {
+    struct pool_flight *next, *prev;
+} pool_flight;
+
+static void flight_init(pool_flight *head) { head->next = head->prev = head; }
+
+static void flight_add(pool_flight *head, pool_flight *x) {
+    x->next = head->next;
+    x->prev = head;
+    head->next->prev = x;
+    head->next = x;
+}
+
+static void flight_remove(pool_flight *x) {
+    x->prev->next = x->next;
+    x->next->prev = x->prev;
+    x->next = x->prev = x;
+}
+
 typedef struct pool_task {
+    pool_flight link;  /* first: the pointer is the task's */
     int64_t job;
     int idx;
     value held;      /* the pickled (job, idx, kind, func, args, kwds) tuple */
@@ -29,6 +51,7 @@ typedef struct pool_task {
 } pool_task;
 
 typedef struct pool_result {
+    pool_flight link;  /* first: the pointer is the result's */
     int64_t job;
     int idx;
     value held;      /* pickled (ok, value) */
@@ -58,6 +81,7 @@ struct mp_pool {
     pool_task *tasks;            /* pending, FIFO */
     size_t ntasks, tasks_cap, tasks_head;
     pool_result *results;        /* arrived at the parent, not yet handled */
+    pool_flight flying_tasks, flying_results; /* scheduled to arrive (owned) */
     size_t nresults, results_cap, results_head;
     pool_worker **workers;       /* every worker ever started */
     int nworkers, workers_cap;
@@ -95,6 +119,17 @@ typedef struct pool_job {
 
 static void pool_free(void *p) {
     mp_pool *pool = p;
+    while (pool->flying_tasks.next != &pool->flying_tasks) {
+        pool_task *t = (pool_task *)pool->flying_tasks.next;
+        flight_remove(&t->link);
+        free(t->label);
+        free(t);
+    }
+    while (pool->flying_results.next != &pool->flying_results) {
+        pool_flight *r = pool->flying_results.next;
+        flight_remove(r);
+        free(r);
+    }
     for (size_t i = 0; i < pool->ntasks; i++) free(pool->tasks[(pool->tasks_head + i) % pool->tasks_cap].label);
     free(pool->tasks);
     free(pool->results);
@@ -329,8 +364,6 @@ static vm_status handle_next_task(vm_thread *th, const vm_args *a, value *out) {
 
 static void result_arrives(sim *s, sim_event *e);
 
-/* Sends a pickled (success, value) for a job's chunk to the parent: it
- * arrives at time `at`; worker_pid 0 when no worker ran it. */
 /* multiprocessing.pool.RemoteTraceback: the worker's traceback text, the
  * __cause__ of a task's exception re-raised in the parent. */
 static vm_status remote_tb_init(vm_thread *th, const vm_args *a, value *out) {
@@ -374,8 +407,11 @@ static void attach_remote_traceback(vm_thread *th, value msg) {
     dict_set_cstr(th->vm, d, "__suppress_context__", v_bool(true));
 }
 
+/* Sends a pickled (success, value) for a job's chunk to the parent: it
+ * arrives at time `at`; worker_pid 0 when no worker ran it. */
 static void send_result(mp_pool *pool, int64_t job, int idx, value held, int worker_pid, int64_t at) {
     pool_result *r = xcalloc(1, sizeof *r);
+    flight_add(&pool->flying_results, &r->link);
     r->job = job;
     r->idx = idx;
     r->held = tuple_pack(sim_holding_thread(pool->s)->vm, 1, &held);
@@ -499,6 +535,7 @@ static void task_arrives(sim *s, sim_event *e) {
     mp_pool *pool = (mp_pool *)(intptr_t)e->arg;
     pool_task *t = (pool_task *)(uintptr_t)e->gen;
     (void)s;
+    flight_remove(&t->link);
     pool->in_transit--;
     pool->tasks_in_transit--;
     if (pool->state == POOL_TERMINATE) {
@@ -525,6 +562,7 @@ static void result_arrives(sim *s, sim_event *e) {
     mp_pool *pool = (mp_pool *)(intptr_t)e->arg;
     pool_result *r = (pool_result *)(uintptr_t)e->gen;
     (void)s;
+    flight_remove(&r->link);
     pool->in_transit--;
     if (pool->state == POOL_TERMINATE) {
         free(r);
@@ -565,6 +603,7 @@ static vm_status submit(vm_thread *th, mp_pool *pool, int64_t job, int idx, int 
         return VM_OK;
     }
     pool_task *t = xcalloc(1, sizeof *t);
+    flight_add(&pool->flying_tasks, &t->link);
     t->job = job;
     t->idx = idx;
     t->held = held;
@@ -1025,6 +1064,8 @@ static vm_status mp_Pool(vm_thread *th, const vm_args *a, value *out) {
         if (maxtasks < 1) return vm_raise(th, m->cls.ValueError, "maxtasksperchild must be a positive int or None");
     }
     mp_pool *pool = xcalloc(1, sizeof *pool);
+    flight_init(&pool->flying_tasks);
+    flight_init(&pool->flying_results);
     pool->w.describe = pool_describe;
     pool->s = s;
     pool->home = me->proc;
