@@ -193,14 +193,6 @@ static void config_from_scenario(const scenario *sc, const run_request *rq, sim_
     if (rq->max_time_ns > 0) cfg->max_time_ns = rq->max_time_ns;
 }
 
-/* lang_write_fn that drops the program's output (run --events, record). */
-static void write_nowhere(void *ctx, int fd, const char *text, size_t len) {
-    (void)ctx;
-    (void)fd;
-    (void)text;
-    (void)len;
-}
-
 static double wall_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -240,7 +232,7 @@ static int run_scenario(const char *arg, const run_request *rq) {
         sim_config cfg;
         config_from_scenario(&sc, rq, &cfg);
         bool quiet = rq->events || rq->record_path;
-        cfg.write = quiet ? write_nowhere : write_out;
+        cfg.write = quiet ? lang_write_nowhere : write_out;
         trace_log *log = trace_log_new();
         trace_header h;
         scenario_machine_header(&sc, &cfg, &h);

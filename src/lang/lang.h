@@ -36,6 +36,8 @@ void lang_program_mark_internal(lang_program *p);
 
 /* Output sink: fd 1 is the program's stdout, fd 2 its stderr. */
 typedef void (*lang_write_fn)(void *ctx, int fd, const char *text, size_t len);
+/* A lang_write_fn that drops the output (it is in the trace, or unwanted). */
+void lang_write_nowhere(void *ctx, int fd, const char *text, size_t len);
 
 typedef struct lang_run_opts {
     uint64_t seed;          /* seeds the random module */

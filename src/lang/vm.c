@@ -126,15 +126,21 @@ static void tb_add(vm_thread *th, vm_frame *f) {
 
 /* --------------------------------------------------------------- frames */
 
-static vm_status push_frame(vm_thread *th, const code_obj *co, func_obj *fn, dict_obj *globals,
-                            dict_obj *locals_dict, uint32_t base, vm_frame **out) {
-    vm *m = th->vm;
+/* Room for one more frame, within the recursion limit. */
+static vm_status frames_reserve(vm_thread *th) {
     if (th->nframes >= VM_MAX_DEPTH)
-        return vm_raise(th, m->cls.RecursionError, "maximum recursion depth exceeded");
+        return vm_raise(th, th->vm->cls.RecursionError, "maximum recursion depth exceeded");
     if (th->nframes == th->frames_cap) {
         th->frames_cap *= 2;
         th->frames = xreallocarray(th->frames, th->frames_cap, sizeof(vm_frame));
     }
+    return VM_OK;
+}
+
+static vm_status push_frame(vm_thread *th, const code_obj *co, func_obj *fn, dict_obj *globals,
+                            dict_obj *locals_dict, uint32_t base, vm_frame **out) {
+    vm_status st = frames_reserve(th);
+    if (st != VM_OK) return st;
     uint32_t nslots = co->nlocals + co->ncells + co->nfree;
     ensure_stack(th, (size_t)base + nslots + co->stacksize + 8);
     vm_frame *f = &th->frames[th->nframes++];
@@ -201,11 +207,8 @@ static vm_status gen_enter(vm_thread *th, gen_obj *g, uint16_t flags, value sent
     if (g->state == GEN_RUNNING) return vm_raise(th, m->cls.ValueError, "generator already executing");
     if (g->state == GEN_CREATED && sent.tag != VT_NONE && sent.tag != VT_UNDEF)
         return vm_raise(th, m->cls.TypeError, "can't send non-None value to a just-started generator");
-    if (th->nframes >= VM_MAX_DEPTH) return vm_raise(th, m->cls.RecursionError, "maximum recursion depth exceeded");
-    if (th->nframes == th->frames_cap) {
-        th->frames_cap *= 2;
-        th->frames = xreallocarray(th->frames, th->frames_cap, sizeof(vm_frame));
-    }
+    vm_status st = frames_reserve(th);
+    if (st != VM_OK) return st;
     uint32_t base = th->sp;
     ensure_stack(th, (size_t)base + g->nslots + g->frame.co->stacksize + 8);
     if (g->nslots) memcpy(th->stack + base, g->slots, g->nslots * sizeof(value));

@@ -11,6 +11,10 @@
 
 static xalloc_hook alloc_hook;
 static void (*fatal_handler)(void);
+/* Bytes asked for since the memory limit was last checked (frees are not
+ * seen): asking the C library what is in use costs too much to do often. */
+static size_t asked_since_check;
+#define XALLOC_CHECK_EVERY ((size_t)32 << 20)
 
 void xalloc_set_hook(xalloc_hook hook) { alloc_hook = hook; }
 void xalloc_set_fatal_handler(void (*handler)(void)) { fatal_handler = handler; }
@@ -23,6 +27,7 @@ static void xalloc_die(size_t n) {
 
 void *xrealloc(void *p, size_t n) {
     if (n == 0) n = 1;
+    asked_since_check += n;
     void *q = alloc_hook ? alloc_hook(p, n) : realloc(p, n);
     if (!q) xalloc_die(n);
     return q;
@@ -52,6 +57,8 @@ char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 int xalloc_over_limit(void) {
 #ifdef __GLIBC__
+    if (asked_since_check < XALLOC_CHECK_EVERY) return 0;
+    asked_since_check = 0;
     static size_t limit;
     if (!limit) {
         const char *env = getenv("CONCVIZ_MEMORY_LIMIT_MB");

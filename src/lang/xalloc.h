@@ -23,8 +23,9 @@ void xalloc_set_fatal_handler(void (*handler)(void));
 /* Whether the process holds more heap than the limit a program may use
  * (CONCVIZ_MEMORY_LIMIT_MB, default 4096): the VM then raises MemoryError,
  * as CPython would when memory runs out, before malloc fails and concviz
- * has to abort. Always false where the C library cannot tell (not glibc,
- * or a sanitizer's allocator). */
+ * has to abort. It asks the C library only once every 32 MB allocated (the
+ * VM calls this often); always false where the library cannot tell (not
+ * glibc, or a sanitizer's allocator). */
 int xalloc_over_limit(void);
 
 #endif

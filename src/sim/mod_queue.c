@@ -161,6 +161,32 @@ static void q_timeout(sim_thread *st) {
 }
 
 /* put(item, block=True, timeout=None) */
+/* put() on a full queue, get() on an empty one: raise Full/Empty at once
+ * (block=False), when the timeout has passed, or on the retry after it
+ * expired; else wait in 'waiters' until woken (the call then runs again). */
+static vm_status tq_wait(vm_thread *th, tqueue *q, sim_tlist *waiters, bool block, value timeout, const char *exc,
+                         const char *what) {
+    sim_thread *me = sim_current(th);
+    bool retry = me->retry_obj == q->obj;
+    int64_t deadline = retry ? me->retry_deadline : -1;
+    if (!retry && block && timeout.tag != VT_UNDEF && timeout.tag != VT_NONE) {
+        double secs;
+        vm_status st = args_float(th, timeout, "timeout", &secs);
+        if (st != VM_OK) return st;
+        if (secs < 0) return vm_raise(th, th->vm->cls.ValueError, "'timeout' must be a non-negative number");
+        deadline = vm_now(th) + (int64_t)(secs * 1e9);
+    }
+    if (!block || (retry && me->timed_out) || (deadline >= 0 && deadline <= vm_now(th))) {
+        me->retry_obj = 0;
+        me->timed_out = false;
+        return vm_raise_value(th, vm_exc_new(th, module_exc(th, exc), NULL));
+    }
+    sim_tlist_push(waiters, me);
+    me->retry_obj = q->obj;
+    me->retry_deadline = deadline;
+    return simmod_block(th, TS_BLOCKED, q->obj, what, deadline, q_timeout, q, true);
+}
+
 static vm_status q_put_common(vm_thread *th, const vm_args *a, value *out, bool force_nowait) {
     static const char *const kw[] = {"item", "block", "timeout", NULL};
     vm_status st = args_count_kw(th, a, force_nowait ? "put_nowait" : "put", 0, force_nowait ? 1 : 3, kw);
@@ -175,26 +201,8 @@ static vm_status q_put_common(vm_thread *th, const vm_args *a, value *out, bool 
     bool block = !force_nowait;
     value bv = args_get(a, 1, "block");
     if (bv.tag != VT_UNDEF && (st = ops_truthy(th, bv, &block)) != VM_OK) return st;
-    bool retry = me->retry_obj == q->obj;
-    if (q->maxsize > 0 && (int64_t)q->n >= q->maxsize) {
-        int64_t deadline = retry ? me->retry_deadline : -1;
-        value tv = args_get(a, 2, "timeout");
-        if (!retry && block && tv.tag != VT_UNDEF && tv.tag != VT_NONE) {
-            double secs;
-            if ((st = args_float(th, tv, "timeout", &secs)) != VM_OK) return st;
-            if (secs < 0) return vm_raise(th, th->vm->cls.ValueError, "'timeout' must be a non-negative number");
-            deadline = vm_now(th) + (int64_t)(secs * 1e9);
-        }
-        if (!block || (retry && me->timed_out) || (deadline >= 0 && deadline <= vm_now(th))) {
-            me->retry_obj = 0;
-            me->timed_out = false;
-            return vm_raise_value(th, vm_exc_new(th, module_exc(th, "Full"), NULL));
-        }
-        sim_tlist_push(&q->putters, me);
-        me->retry_obj = q->obj;
-        me->retry_deadline = deadline;
-        return simmod_block(th, TS_BLOCKED, q->obj, "queue.put()", deadline, q_timeout, q, true);
-    }
+    if (q->maxsize > 0 && (int64_t)q->n >= q->maxsize)
+        return tq_wait(th, q, &q->putters, block, args_get(a, 2, "timeout"), "Full", "queue.put()");
     me->retry_obj = 0;
     me->timed_out = false;
     if ((st = tq_push(th, q, item)) != VM_OK) return st;
@@ -216,26 +224,7 @@ static vm_status q_get_common(vm_thread *th, const vm_args *a, value *out, bool 
     bool block = !force_nowait;
     value bv = args_get(a, 0, "block");
     if (bv.tag != VT_UNDEF && (st = ops_truthy(th, bv, &block)) != VM_OK) return st;
-    bool retry = me->retry_obj == q->obj;
-    if (q->n == 0) {
-        int64_t deadline = retry ? me->retry_deadline : -1;
-        value tv = args_get(a, 1, "timeout");
-        if (!retry && block && tv.tag != VT_UNDEF && tv.tag != VT_NONE) {
-            double secs;
-            if ((st = args_float(th, tv, "timeout", &secs)) != VM_OK) return st;
-            if (secs < 0) return vm_raise(th, th->vm->cls.ValueError, "'timeout' must be a non-negative number");
-            deadline = vm_now(th) + (int64_t)(secs * 1e9);
-        }
-        if (!block || (retry && me->timed_out) || (deadline >= 0 && deadline <= vm_now(th))) {
-            me->retry_obj = 0;
-            me->timed_out = false;
-            return vm_raise_value(th, vm_exc_new(th, module_exc(th, "Empty"), NULL));
-        }
-        sim_tlist_push(&q->getters, me);
-        me->retry_obj = q->obj;
-        me->retry_deadline = deadline;
-        return simmod_block(th, TS_BLOCKED, q->obj, "queue.get()", deadline, q_timeout, q, true);
-    }
+    if (q->n == 0) return tq_wait(th, q, &q->getters, block, args_get(a, 1, "timeout"), "Empty", "queue.get()");
     me->retry_obj = 0;
     me->timed_out = false;
     if ((st = tq_pop(th, q, out)) != VM_OK) return st;

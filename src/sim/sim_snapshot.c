@@ -115,18 +115,10 @@ sim_snapshot *sim_snapshot_capture(sim *s) {
     return snap;
 }
 
-/* Output of the re-run goes nowhere: the trace already has it. */
-static void snap_quiet(void *ctx, int fd, const char *text, size_t len) {
-    (void)ctx;
-    (void)fd;
-    (void)text;
-    (void)len;
-}
-
 sim_snapshot *sim_snapshot_at(const lang_program *prog, const sim_config *cfg, size_t n, trace_log *log) {
     if (n == 0) return xcalloc(1, sizeof(sim_snapshot));
     sim_config c = *cfg;
-    if (!c.write) c.write = snap_quiet;
+    if (!c.write) c.write = lang_write_nowhere;
     sim *s = sim_new(prog, &c, log);
     s->snap_at = n;
     sim_run(s);

@@ -134,26 +134,28 @@ static int tui_app_run(tui_session *s) {
     return status;
 }
 
-/* Loads before taking the terminal, so that problems print normally. */
+/* Plays a session that open_rc says was loaded (or prints why not). It is
+ * loaded before the terminal is taken, so that problems print normally. */
+static int tui_app_play_loaded(tui_session *s, int open_rc, strbuf *err, const tui_options *opts, const char *fallback) {
+    int rc = open_rc;
+    if (rc != 0) {
+        fflush(stdout);
+        fputs(err->data ? err->data : fallback, stderr);
+    } else if ((rc = tui_term_start(opts->theme)) == 0) {
+        rc = tui_app_run(s);
+        tui_term_stop();
+    }
+    sb_free(err);
+    if (open_rc == 0) tui_session_free(s);
+    return rc;
+}
+
 int tui_play_scenario(const char *arg, const tui_options *opts) {
     tui_session s;
     strbuf err;
     sb_init(&err);
     int rc = tui_session_open_scenario(&s, arg, opts, &err);
-    if (rc != 0) {
-        fflush(stdout);
-        fputs(err.data ? err.data : "concviz: cannot load the scenario\n", stderr);
-        sb_free(&err);
-        return rc;
-    }
-    sb_free(&err);
-    rc = tui_term_start(opts->theme);
-    if (rc == 0) {
-        rc = tui_app_run(&s);
-        tui_term_stop();
-    }
-    tui_session_free(&s);
-    return rc;
+    return tui_app_play_loaded(&s, rc, &err, opts, "concviz: cannot load the scenario\n");
 }
 
 int tui_replay(const char *path, const tui_options *opts) {
@@ -161,20 +163,7 @@ int tui_replay(const char *path, const tui_options *opts) {
     strbuf err;
     sb_init(&err);
     int rc = tui_session_open_trace(&s, path, opts, &err);
-    if (rc != 0) {
-        fflush(stdout);
-        fputs(err.data ? err.data : "concviz: cannot read the trace\n", stderr);
-        sb_free(&err);
-        return rc;
-    }
-    sb_free(&err);
-    rc = tui_term_start(opts->theme);
-    if (rc == 0) {
-        rc = tui_app_run(&s);
-        tui_term_stop();
-    }
-    tui_session_free(&s);
-    return rc;
+    return tui_app_play_loaded(&s, rc, &err, opts, "concviz: cannot read the trace\n");
 }
 
 int tui_app_play_session(tui_session *s) { return tui_app_run(s); }

@@ -248,14 +248,6 @@ static void tui_session_describe(tui_session *s, const scenario *sc, const trace
     s->cores = h->cores;
 }
 
-/* The program's output is in the trace; nothing goes to the terminal. */
-static void tui_session_quiet(void *ctx, int fd, const char *text, size_t len) {
-    (void)ctx;
-    (void)fd;
-    (void)text;
-    (void)len;
-}
-
 static double tui_session_now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -308,7 +300,7 @@ static int tui_session_run(tui_session *s, const char *arg, strbuf *err) {
     scenario_machine_header(&sc, &cfg, &h);
     trace_log *raw = trace_log_new();
     trace_log_set_header(raw, &h);
-    cfg.write = tui_session_quiet;
+    cfg.write = lang_write_nowhere;
     /* the new run replaces the old one */
     tui_session_stop_engine(s);
     if (s->have_sc) scenario_free(&s->sc);

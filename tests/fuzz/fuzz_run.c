@@ -11,13 +11,6 @@
 #include "scenario/scenario_machine.h"
 #include "sim/sim.h"
 
-static void fuzz_drop(void *ctx, int fd, const char *text, size_t len) {
-    (void)ctx;
-    (void)fd;
-    (void)text;
-    (void)len;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 16 * 1024) return 0;
@@ -32,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         cfg.max_time_ns = 200000;
         cfg.max_threads = 8;
         cfg.max_processes = 4;
-        cfg.write = fuzz_drop;
+        cfg.write = lang_write_nowhere;
         trace_log *log = trace_log_new();
         sim *s = sim_new(p, &cfg, log);
         sim_run(s);

@@ -11,13 +11,6 @@
 #include "lang/lang.h"
 #include "sim/sim.h"
 
-static void ignore_output(void *ctx, int fd, const char *text, size_t len) {
-    (void)ctx;
-    (void)fd;
-    (void)text;
-    (void)len;
-}
-
 /* Runs a Python program on the simulated machine into a new log. */
 static trace_log *test_run(const char *src) {
     lang_origin origin = {"prog.py", 1, 0};
@@ -26,7 +19,7 @@ static trace_log *test_run(const char *src) {
     ck_assert_msg(prog != NULL, "compile: %s", err.msg);
     sim_config cfg;
     sim_config_default(&cfg);
-    cfg.write = ignore_output;
+    cfg.write = lang_write_nowhere;
     trace_log *log = trace_log_new();
     sim *s = sim_new(prog, &cfg, log);
     sim_run(s);

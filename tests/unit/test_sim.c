@@ -54,13 +54,6 @@ START_TEST(test_same_seed_same_trace) {
 }
 END_TEST
 
-static void drop_output(void *ctx, int fd, const char *text, size_t len) {
-    (void)ctx;
-    (void)fd;
-    (void)text;
-    (void)len;
-}
-
 /* A viewer runs the machine a little at a time (sim_run_some): stopping
  * and going on must not change the run. Parts stop on event counts and on
  * step counts, some of them one step long. */
@@ -74,7 +67,7 @@ START_TEST(test_run_in_parts_same_trace) {
     lang_error e;
     lang_program *p = lang_compile(same_trace_src, strlen(same_trace_src), &o, &e);
     ck_assert_ptr_nonnull(p);
-    cfg.write = drop_output;
+    cfg.write = lang_write_nowhere;
     trace_log *log = trace_log_new();
     sim *s = sim_new(p, &cfg, log);
     int parts = 0;

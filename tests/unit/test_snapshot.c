@@ -57,13 +57,6 @@ static int line_of(const char *needle) {
     return line;
 }
 
-static void drop_output(void *ctx, int fd, const char *text, size_t len) {
-    (void)ctx;
-    (void)fd;
-    (void)text;
-    (void)len;
-}
-
 /* A full run of src as a trace whose header holds it (as "snap.py"), as
  * 'concviz record' makes one. */
 static trace_log *run_recorded(const char *src) {
@@ -75,7 +68,7 @@ static trace_log *run_recorded(const char *src) {
     ck_assert_ptr_nonnull(prog);
     sim_config cfg;
     scenario_machine_config(&sc, &cfg);
-    cfg.write = drop_output;
+    cfg.write = lang_write_nowhere;
     trace_header h;
     scenario_machine_header(&sc, &cfg, &h);
     trace_log *log = trace_log_new();

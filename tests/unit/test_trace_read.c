@@ -77,13 +77,6 @@ static void test_add(trace_log *log, trace_kind kind, int64_t t, int32_t pid, in
     trace_log_add(log, &ev);
 }
 
-static void ignore_output(void *ctx, int fd, const char *text, size_t len) {
-    (void)ctx;
-    (void)fd;
-    (void)text;
-    (void)len;
-}
-
 /* Runs a Python program on the simulated machine into a new log. */
 static trace_log *test_run(const char *src) {
     lang_origin origin = {"prog.py", 1, 0};
@@ -92,7 +85,7 @@ static trace_log *test_run(const char *src) {
     ck_assert_msg(prog != NULL, "compile: %s", err.msg);
     sim_config cfg;
     sim_config_default(&cfg);
-    cfg.write = ignore_output;
+    cfg.write = lang_write_nowhere;
     trace_log *log = trace_log_new();
     trace_header h = {(char *)"A run", (char *)"prog.py", (char *)src, 4, (char *)"fork", (char *)"new",
                       5000000, 7};
