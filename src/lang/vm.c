@@ -1669,7 +1669,8 @@ void vm_thread_start_module(vm_thread *th, const char *module_name) {
     dict_obj *globals = m->main_globals;
     dict_set_cstr(m, globals, "__name__", v_obj(str_from_cstr(m, module_name)));
     vm_frame *f;
-    push_frame(th, co, NULL, globals, globals, 0, &f);
+    /* a thread about to start has no frames: this cannot hit the limit */
+    if (push_frame(th, co, NULL, globals, globals, 0, &f) != VM_OK) return;
     th->sp = f->sp;
 }
 
@@ -1684,7 +1685,7 @@ static const code_obj bootstrap_code = {
 
 void vm_thread_start_call(vm_thread *th, value callable, value args_tuple) {
     vm_frame *f = NULL;
-    push_frame(th, &bootstrap_code, NULL, th->vm->main_globals, NULL, 0, &f);
+    if (push_frame(th, &bootstrap_code, NULL, th->vm->main_globals, NULL, 0, &f) != VM_OK) return;
     th->stack[th->sp++] = callable;
     th->stack[th->sp++] = args_tuple;
     f->sp = th->sp;
